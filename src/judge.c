@@ -1,0 +1,679 @@
+/* The judge: pure functions from facts to findings, for mail (RFC 7435). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "judge.h"
+#include "report.h"
+#include "sanitize.h"
+
+static const struct finding_def defs[] = {
+	{ "dns.nxdomain", "the domain does not exist (NXDOMAIN)",
+	  "Check the spelling; a domain that receives mail needs to exist in "
+	  "DNS with MX records." },
+	{ "dns.mx.error", "the MX lookup failed",
+	  "Make the domain's authoritative servers answer MX queries (SERVFAIL "
+	  "or no answer makes senders defer mail)." },
+	{ "dns.mx.bogus", "the MX answer failed DNSSEC validation",
+	  "Fix the zone's DNSSEC signatures or the DS record at the parent; "
+	  "validating senders cannot deliver while answers are bogus." },
+	{ "dns.mx.null", "the domain publishes a null MX: it accepts no mail "
+	  "(RFC 7505)",
+	  "Nothing to fix if the domain should receive no mail; otherwise "
+	  "replace 'MX 0 .' with real MX records." },
+	{ "dns.mx.implicit", "no MX records: senders use the domain's own "
+	  "address (implicit MX, RFC 5321 §5.1)",
+	  "Publish an MX record naming the mail server explicitly." },
+	{ "dns.mx.noaddress", "an MX host has no IPv4 or IPv6 address",
+	  "Give the MX host an A and/or AAAA record, or remove it from the MX "
+	  "set." },
+	{ "dns.addr.error", "the address lookup of an MX host failed",
+	  "Make the MX host's zone answer A and AAAA queries (including "
+	  "NODATA for AAAA when there is no IPv6)." },
+	{ "dns.addr.bogus", "the address records of an MX host failed DNSSEC "
+	  "validation",
+	  "Fix the DNSSEC signatures of the MX host's zone; validating senders "
+	  "cannot reach it." },
+	{ "connect.failed", "the TCP connection failed",
+	  "Make sure the server listens on this address and port and that no "
+	  "firewall blocks it." },
+	{ "connect.timeout", "the TCP connection timed out",
+	  "Check firewalls and routing for this address; an MX address that "
+	  "does not answer delays all mail." },
+	{ "smtp.greeting.timeout", "no complete 220 greeting within the "
+	  "greeting timeout",
+	  "Make the server greet within 30 seconds (postscreen greet_wait or "
+	  "greet_pause longer than that loses mail)." },
+	{ "smtp.timeout", "the server stopped answering in the SMTP dialogue",
+	  "Check the server's logs for why it stalls after this command." },
+	{ "smtp.closed", "the server closed the connection before TLS",
+	  "Check the server's logs; it may be rate limiting or blocking the "
+	  "tester's address." },
+	{ "smtp.busy", "the server answered 4xx (busy or rate limited): "
+	  "inconclusive",
+	  "Try again later or from another address; if it persists, the "
+	  "server refuses connections from this client." },
+	{ "smtp.rejected", "the server refused the session with a 5xx "
+	  "greeting: inconclusive",
+	  "The server blocks this client's address; test from an address it "
+	  "accepts." },
+	{ "smtp.reply.malformed", "a reply that is not valid SMTP",
+	  "Fix the server or the middlebox in front of it: replies must be "
+	  "three-digit codes followed by space or '-', ending in CRLF "
+	  "(RFC 5321 §4.2)." },
+	{ "smtp.reply.syntax", "replies with protocol deviations (bare LF, "
+	  "NUL or control bytes)",
+	  "Make the server end lines with CRLF and send only printable text "
+	  "(RFC 5321 §2.3.8)." },
+	{ "smtp.ehlo.rejected", "EHLO was refused; only HELO works, so "
+	  "STARTTLS is impossible",
+	  "Enable ESMTP (EHLO) on the server; without it no sender can use "
+	  "STARTTLS." },
+	{ "smtp.ehlo.tls", "EHLO after STARTTLS failed",
+	  "The server must accept EHLO again inside TLS (RFC 3207 §4.2)." },
+	{ "starttls.missing", "STARTTLS is not offered: mail arrives in "
+	  "plaintext",
+	  "Configure a certificate and enable STARTTLS, e.g. Postfix "
+	  "smtpd_tls_security_level = may with smtpd_tls_chain_files." },
+	{ "starttls.stripped", "STARTTLS was overwritten by a middlebox "
+	  "(e.g. XXXXXXXA)",
+	  "Disable SMTP/ESMTP inspection on the firewall in front of the "
+	  "server (Cisco: no inspect esmtp)." },
+	{ "starttls.rejected", "the STARTTLS command was refused",
+	  "Make the server able to start TLS (certificate and key readable, "
+	  "TLS library working); check its logs." },
+	{ "starttls.injection", "the server sent data after the STARTTLS 220 "
+	  "before the handshake",
+	  "This can be a response-injection attack or a broken middlebox "
+	  "(CVE-2011-0411 class); check what sits in front of the server." },
+	{ "tls.handshake.failed", "STARTTLS is offered but the TLS handshake "
+	  "fails",
+	  "Senders then deliver in plaintext or not at all: fix the "
+	  "certificate, key and protocol/cipher settings until a default "
+	  "client can complete a handshake." },
+	{ "tls.version.old", "the best protocol the server negotiates is TLS "
+	  "1.1 or older",
+	  "Enable TLS 1.2 and 1.3, e.g. Postfix smtpd_tls_protocols = "
+	  ">=TLSv1.2 with a current OpenSSL." },
+	{ "tls.version.legacy", "the server still accepts TLS 1.0 or 1.1",
+	  "Set the protocol floor to TLS 1.2, e.g. Postfix "
+	  "smtpd_tls_protocols = >=TLSv1.2 (and smtpd_tls_mandatory_protocols)." },
+	{ "tls.version.no13", "TLS 1.3 is not offered",
+	  "Enable TLS 1.3 (OpenSSL 1.1.1 or later does it by default)." },
+	{ "tls.cipher.nopfs", "the negotiated suite has no forward secrecy "
+	  "(static RSA key exchange)",
+	  "Prefer ECDHE suites; remove static-RSA suites from the server's "
+	  "cipher list." },
+	{ "tls.ok", "TLS established", NULL },
+	{ "cert.selfsigned", "the certificate is self-signed",
+	  "Use a certificate from a public CA (e.g. ACME/Let's Encrypt), or "
+	  "publish DANE TLSA records for it." },
+	{ "cert.untrusted", "the certificate chain does not lead to a "
+	  "trusted CA",
+	  "Use a certificate from a CA that senders trust, or publish DANE "
+	  "TLSA records for it." },
+	{ "cert.chain.incomplete", "the server does not send the "
+	  "intermediate certificate(s)",
+	  "Serve the full chain: leaf first, then the intermediates (Postfix "
+	  "smtpd_tls_chain_files = key, cert, intermediates)." },
+	{ "cert.expired", "a certificate in the chain has expired",
+	  "Renew the certificate and reload the server; automate renewal." },
+	{ "cert.notyetvalid", "a certificate in the chain is not valid yet",
+	  "Check the server's clock and the certificate's start date." },
+	{ "cert.expiring", "the certificate expires soon",
+	  "Renew the certificate now and make sure renewal is automated." },
+	{ "cert.name.mismatch", "the certificate does not name the MX host",
+	  "Issue a certificate whose subjectAltName contains the MX host name "
+	  "(with MTA-STS or DANE-TA this is a failure)." },
+	{ "cert.name.unchecked", "no host name to check the certificate "
+	  "against (address target without --name)",
+	  "Give --name with the host name senders use for this address." },
+	{ "cert.invalid", "the certificate chain failed verification",
+	  "Fix the chain so that it verifies; the detail names the error." },
+	{ "cert.key.weak", "the certificate key is too small",
+	  "Use RSA 2048 bits or more, or an ECDSA P-256 key." },
+	{ "cert.sig.weak", "a certificate is signed with SHA-1 or MD5",
+	  "Reissue the certificate (and intermediates) with SHA-256 signatures." },
+	{ "cert.ok", "certificate trusted and names the host", NULL },
+	{ "addr.family.differs", "the IPv4 and IPv6 addresses of one host "
+	  "give different results",
+	  "Give every node the same TLS configuration; IPv4 and IPv6 of one "
+	  "name are often different machines." },
+	{ "probe.deadline", "the total deadline ran out before this address "
+	  "was fully tested: inconclusive",
+	  "Raise --timeout, or check why the server is so slow." },
+	{ "probe.internal", "mxprobe could not test this address",
+	  "This is a bug or a local resource problem; the detail says which." },
+	{ NULL, NULL, NULL }
+};
+
+const struct finding_def *
+judge_defs(void)
+{
+	return defs;
+}
+
+const struct finding_def *
+judge_def(const char *id)
+{
+	const struct finding_def *d;
+
+	for (d = defs; d->id != NULL; d++)
+		if (strcmp(d->id, id) == 0)
+			return d;
+	return NULL;
+}
+
+struct judge {
+	struct report		*rep;
+	const struct options	*o;
+	long long		 now;
+	const char		*host;
+	struct probe		*probe;
+};
+
+static void
+add(struct judge *j, const char *id, enum severity sev, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Record one finding against the current host and probe. */
+static void
+add(struct judge *j, const char *id, enum severity sev, const char *fmt, ...)
+{
+	const struct finding_def *d = judge_def(id);
+	struct report	*r = j->rep;
+	struct finding	*f, *n;
+	struct buf	 b;
+	va_list		 ap;
+
+	if (d == NULL)
+		abort();	/* every id must be in the table */
+	n = realloc(r->findings, sizeof(*n) * (size_t)(r->nfindings + 1));
+	if (n == NULL)
+		abort();
+	r->findings = n;
+	f = &r->findings[r->nfindings++];
+	memset(f, 0, sizeof(*f));
+	f->id = d->id;
+	f->sev = sev;
+	f->fix = d->fix;
+	f->host = j->host ? xstrdup(j->host) : NULL;
+	f->addr = j->probe ? xstrdup(j->probe->addr_text) : NULL;
+	f->probe = j->probe;
+	buf_init(&b, 4096);
+	va_start(ap, fmt);
+	buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	f->detail = buf_steal(&b);
+	if (j->probe != NULL && (int)sev > j->probe->worst)
+		j->probe->worst = sev;
+}
+
+/* Certificate trust problems: warn for opportunistic port 25, fail if strict. */
+static enum severity
+auth_sev(const struct judge *j)
+{
+	return j->o->policy == POLICY_STRICT ? SEV_FAIL : SEV_WARN;
+}
+
+/* The reply text of the greeting or last reply, sanitised, one line. */
+static char *
+reply_summary(const struct smtp_reply *r)
+{
+	struct buf	 b;
+	char		*s;
+	size_t		 len;
+	const char	*line = smtp_reply_line(r, 0, &len);
+
+	buf_init(&b, 1024);
+	buf_addf(&b, "%d", r->code);
+	if (line != NULL && len > 0) {
+		s = sanitize_text_dup(line, len > 200 ? 200 : len);
+		buf_addf(&b, " %s", s);
+		free(s);
+	}
+	return buf_steal(&b);
+}
+
+static int
+has_chain_error(const struct tls_fact *t, int code, int *depth)
+{
+	int	 i;
+
+	for (i = 0; i < t->nerrors; i++)
+		if (t->errors[i].code == code) {
+			if (depth != NULL)
+				*depth = t->errors[i].depth;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+judge_dates(struct judge *j, const struct tls_fact *t)
+{
+	const struct cert_info	*leaf = &t->chain[0];
+	long long		 days = cert_days_left(leaf, j->now);
+	int			 i;
+
+	for (i = 0; i < t->nchain; i++) {
+		const struct cert_info *c = &t->chain[i];
+
+		if (c->not_after < j->now)
+			add(j, "cert.expired", auth_sev(j), "%s expired %lld "
+			    "days ago (%s)", i == 0 ? "the server certificate" :
+			    "a chain certificate", -cert_days_left(c, j->now),
+			    c->subject);
+		else if (c->not_before > j->now)
+			add(j, "cert.notyetvalid", auth_sev(j), "%s (%s) is "
+			    "valid only from %lld", i == 0 ? "the server "
+			    "certificate" : "a chain certificate", c->subject,
+			    c->not_before);
+	}
+	if (leaf->not_after >= j->now && days < j->o->warn_days)
+		add(j, "cert.expiring", SEV_WARN, "expires in %lld days "
+		    "(warning threshold %d)", days, j->o->warn_days);
+}
+
+static void
+judge_trust(struct judge *j, const struct tls_fact *t)
+{
+	int	 depth = -1, i;
+
+	if (has_chain_error(t, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, NULL))
+		add(j, "cert.selfsigned", auth_sev(j), "%s", t->chain[0].subject);
+	else if (has_chain_error(t, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY,
+	    &depth) || has_chain_error(t, X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT,
+	    &depth)) {
+		/* The leaf's own issuer is missing: the server did not send it. */
+		if (depth == 0 && t->nchain_total == 1)
+			add(j, "cert.chain.incomplete", auth_sev(j), "only the "
+			    "server certificate was sent; its issuer (%s) is "
+			    "not a trusted CA", t->chain[0].issuer);
+		else
+			add(j, "cert.untrusted", auth_sev(j), "no trusted CA "
+			    "issued %s", depth >= 0 && depth < t->nchain ?
+			    t->chain[depth].issuer : "the chain");
+	} else if (has_chain_error(t, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN,
+	    NULL))
+		add(j, "cert.untrusted", auth_sev(j), "the chain ends in a root "
+		    "that is not trusted");
+	for (i = 0; i < t->nerrors; i++) {
+		switch (t->errors[i].code) {
+		case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+		case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+		case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		case X509_V_ERR_CERT_HAS_EXPIRED:
+		case X509_V_ERR_CERT_NOT_YET_VALID:
+		case X509_V_ERR_UNABLE_TO_VERIFY_LEAF_SIGNATURE:
+		case X509_V_ERR_CA_KEY_TOO_SMALL:
+		case X509_V_ERR_EE_KEY_TOO_SMALL:
+		case X509_V_ERR_CA_MD_TOO_WEAK:
+			continue;	/* judged on their own */
+		}
+		add(j, "cert.invalid", auth_sev(j), "depth %d: %s",
+		    t->errors[i].depth,
+		    X509_verify_cert_error_string(t->errors[i].code));
+	}
+}
+
+static int
+key_weak(const struct cert_info *c)
+{
+	if (strcmp(c->key_type, "RSA") == 0 || strcmp(c->key_type, "DSA") == 0)
+		return c->key_bits < 2048;
+	if (strcmp(c->key_type, "EC") == 0)
+		return c->key_bits < 224;
+	return 0;
+}
+
+static int
+hash_weak(const char *h)
+{
+	return strcmp(h, "SHA1") == 0 || strcmp(h, "MD5") == 0 ||
+	    strcmp(h, "MD4") == 0 || strcmp(h, "MD2") == 0;
+}
+
+static void
+judge_keys(struct judge *j, const struct tls_fact *t)
+{
+	int	 i;
+
+	if (key_weak(&t->chain[0]))
+		add(j, "cert.key.weak", auth_sev(j), "%s key of %d bits",
+		    t->chain[0].key_type, t->chain[0].key_bits);
+	for (i = 0; i < t->nchain; i++) {
+		const struct cert_info *c = &t->chain[i];
+
+		/* A root's self-signature is never checked by anyone. */
+		if (c->self_signed && i > 0)
+			continue;
+		if (hash_weak(c->sig_hash))
+			add(j, "cert.sig.weak", SEV_WARN, "%s is signed with %s",
+			    c->subject, c->sig_hash);
+	}
+}
+
+static void
+judge_cert(struct judge *j, const struct tls_fact *t)
+{
+	size_t	 before = (size_t)j->rep->nfindings;
+
+	if (t->nchain == 0) {
+		add(j, "cert.invalid", auth_sev(j), "no certificate was sent");
+		return;
+	}
+	judge_trust(j, t);
+	judge_dates(j, t);
+	if (!t->name_checked)
+		add(j, "cert.name.unchecked", SEV_INFO, "certificate names: %s",
+		    t->chain[0].nsan > 0 ? t->chain[0].san[0] :
+		    t->chain[0].cn ? t->chain[0].cn : "(none)");
+	else if (!t->name_ok)
+		add(j, "cert.name.mismatch", auth_sev(j), "%s is not among the "
+		    "certificate's names (%s%s)", j->probe->refname,
+		    t->chain[0].nsan > 0 ? t->chain[0].san[0] :
+		    t->chain[0].cn ? t->chain[0].cn : "none",
+		    t->chain[0].nsan > 1 ? ", ..." : "");
+	judge_keys(j, t);
+	if ((size_t)j->rep->nfindings == before)
+		add(j, "cert.ok", SEV_OK, "trusted, names %s, %lld days left",
+		    j->probe->refname ? j->probe->refname : "-",
+		    cert_days_left(&t->chain[0], j->now));
+}
+
+static void
+judge_tls(struct judge *j, struct probe *p)
+{
+	const struct tls_fact	*t = &p->tls;
+
+	add(j, "tls.ok", SEV_OK, "%s %s %s", t->version, t->cipher,
+	    t->group[0] ? t->group : "");
+	if (t->version_num < TLS1_2_VERSION)
+		add(j, "tls.version.old", SEV_FAIL, "negotiated %s", t->version);
+	else if (t->version_num < TLS1_3_VERSION)
+		add(j, "tls.version.no13", SEV_INFO, "negotiated %s",
+		    t->version);
+	if (p->legacy == LEGACY_ACCEPTED)
+		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
+		    SEV_FAIL : SEV_WARN, "a client offering only TLS 1.0/1.1 "
+		    "got %s", p->legacy_version);
+	if (strcmp(t->kx, "RSA") == 0)
+		add(j, "tls.cipher.nopfs", SEV_WARN, "negotiated %s", t->cipher);
+	judge_cert(j, t);
+	if (!p->implicit_tls && p->ehlo_tls.present == 0 && p->end == END_OK)
+		add(j, "smtp.ehlo.tls", SEV_WARN, "%s", p->last.code ?
+		    "the server refused EHLO after the handshake" :
+		    "no EHLO reply after the handshake");
+}
+
+/* A session that ran its course: judge what it showed. */
+static void
+judge_session(struct judge *j, struct probe *p)
+{
+	char	*s;
+
+	p->conclusive = 1;
+	if (p->reply_flags & (REPLY_BARE_LF | REPLY_NUL | REPLY_CTRL))
+		add(j, "smtp.reply.syntax", SEV_WARN, "%s%s%s",
+		    p->reply_flags & REPLY_BARE_LF ? "bare LF line endings " : "",
+		    p->reply_flags & REPLY_NUL ? "NUL bytes " : "",
+		    p->reply_flags & REPLY_CTRL ? "control bytes" : "");
+	if (p->implicit_tls) {
+		judge_tls(j, p);
+		return;
+	}
+	if (p->helo_fallback || (p->ehlo_code >= 500 && !p->ehlo.present)) {
+		add(j, "smtp.ehlo.rejected", SEV_FAIL, "EHLO answered %d%s",
+		    p->ehlo_code, p->helo_fallback ? ", HELO accepted" : "");
+		return;
+	}
+	if (!(p->ehlo.flags & EXT_STARTTLS)) {
+		if (p->ehlo.stripped[0] != '\0')
+			add(j, "starttls.stripped", SEV_FAIL, "EHLO lists '%s' "
+			    "where STARTTLS belongs", p->ehlo.stripped);
+		else
+			add(j, "starttls.missing", SEV_FAIL, "EHLO lists %d "
+			    "extensions, none is STARTTLS", p->ehlo.nkw_total);
+		return;
+	}
+	if (p->starttls_code != 220) {
+		s = reply_summary(&p->last);
+		add(j, "starttls.rejected", SEV_FAIL, "STARTTLS answered %s", s);
+		free(s);
+		return;
+	}
+	if (p->injected_len > 0)
+		add(j, "starttls.injection", SEV_FAIL, "%zu bytes after the 220",
+		    p->injected_len);
+	if (p->tls.ok)
+		judge_tls(j, p);
+}
+
+static void
+judge_end(struct judge *j, struct probe *p)
+{
+	char	*s;
+
+	switch (p->end) {
+	case END_OK:
+		judge_session(j, p);
+		return;
+	case END_TLS_FAILED:
+		p->conclusive = 1;
+		if (p->injected_len > 0)
+			add(j, "starttls.injection", SEV_FAIL, "%zu bytes after "
+			    "the 220", p->injected_len);
+		add(j, "tls.handshake.failed", SEV_FAIL, "%s", p->tls.error);
+		return;
+	case END_CONNECT_FAILED:
+		add(j, "connect.failed", SEV_WARN, "%s", p->error);
+		return;
+	case END_TIMEOUT:
+		if (p->stage == STAGE_HANDSHAKE) {
+			p->conclusive = 1;
+			add(j, "tls.handshake.failed", SEV_FAIL, "the handshake "
+			    "did not complete within %g s",
+			    j->o->handshake_timeout);
+		} else if (p->stage == STAGE_CONNECT)
+			add(j, "connect.timeout", SEV_WARN, "no answer within "
+			    "%g s", j->o->connect_timeout);
+		else if (p->stage == STAGE_GREETING)
+			add(j, "smtp.greeting.timeout", SEV_WARN, "no complete "
+			    "greeting within %g s", j->o->greeting_timeout);
+		else
+			add(j, "smtp.timeout", SEV_WARN, "no reply to %s within "
+			    "%g s", stage_name(p->stage), j->o->reply_timeout);
+		return;
+	case END_DEADLINE:
+		add(j, "probe.deadline", SEV_WARN, "stopped at %s after %g s",
+		    stage_name(p->stage), j->o->timeout);
+		return;
+	case END_CLOSED:
+		if (p->stage == STAGE_HANDSHAKE) {
+			p->conclusive = 1;
+			add(j, "tls.handshake.failed", SEV_FAIL, "%s",
+			    p->tls.error[0] ? p->tls.error : p->error);
+		} else
+			add(j, "smtp.closed", SEV_WARN, "closed while waiting "
+			    "for the %s reply", stage_name(p->stage));
+		return;
+	case END_PROTOCOL:
+		p->conclusive = 1;
+		add(j, "smtp.reply.malformed", SEV_FAIL, "in the %s reply: %s",
+		    stage_name(p->stage), p->error);
+		return;
+	case END_BUSY:
+	case END_REJECTED:
+		s = reply_summary(p->last.code ? &p->last : &p->greeting);
+		add(j, p->end == END_BUSY ? "smtp.busy" : "smtp.rejected",
+		    SEV_WARN, "%s answered %s (attempts: %d)",
+		    stage_name(p->last.code ? p->last_stage : STAGE_GREETING),
+		    s, p->attempts);
+		free(s);
+		return;
+	case END_NONE:
+	case END_INTERNAL:
+		add(j, "probe.internal", SEV_WARN, "%s", p->error);
+		return;
+	}
+}
+
+static void
+judge_dns_host(struct judge *j, struct mx_host *h)
+{
+	const struct dns_fact *f[2] = { &h->a, &h->aaaa };
+	int	 i;
+
+	if (h->nprobes > 0 || j->o->has_connect ||
+	    j->rep->target.kind == TARGET_ADDR)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (!f[i]->done)
+			continue;
+		if (f[i]->sec == DNSSEC_BOGUS) {
+			add(j, "dns.addr.bogus", SEV_FAIL, "%s: %s", h->name,
+			    f[i]->why_bogus);
+			return;
+		}
+		if (f[i]->error || (f[i]->rcode != 0 && !f[i]->nxdomain)) {
+			add(j, "dns.addr.error", SEV_FAIL, "%s: %s", h->name,
+			    f[i]->errstr);
+			return;
+		}
+	}
+	add(j, "dns.mx.noaddress", SEV_FAIL, "%s has no %s", h->name,
+	    j->o->family == AF_INET ? "A record" : j->o->family == AF_INET6 ?
+	    "AAAA record" : "A or AAAA record");
+}
+
+static int
+judge_dns_mx(struct judge *j)
+{
+	struct report	*r = j->rep;
+	const struct dns_fact *f = &r->mx;
+
+	if (r->target.kind != TARGET_DOMAIN)
+		return 0;
+	if (f->sec == DNSSEC_BOGUS) {
+		add(j, "dns.mx.bogus", SEV_FAIL, "%s", f->why_bogus);
+		return -1;
+	}
+	if (f->nxdomain) {
+		add(j, "dns.nxdomain", SEV_FAIL, "%s", r->target.name);
+		return -1;
+	}
+	if (f->error || f->rcode != 0) {
+		add(j, "dns.mx.error", SEV_FAIL, "%s", f->errstr);
+		return -1;
+	}
+	if (r->null_mx) {
+		add(j, "dns.mx.null", SEV_INFO, "%s MX 0 .", r->target.name);
+		return -1;
+	}
+	if (r->implicit_mx)
+		add(j, "dns.mx.implicit", SEV_INFO, "%s has no MX records",
+		    r->target.name);
+	return 0;
+}
+
+/* The ids (not severities) of one probe's findings, as one string. */
+static void
+probe_signature(const struct report *r, const struct probe *p, struct buf *b)
+{
+	int	 i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].probe == p && r->findings[i].sev >= SEV_INFO)
+			buf_addf(b, "%s ", r->findings[i].id);
+}
+
+/* IPv4 and IPv6 of one name are often different machines: compare them. */
+static void
+judge_families(struct judge *j, struct mx_host *h)
+{
+	struct buf	 a, b;
+	struct probe	*p4 = NULL, *p6 = NULL;
+	int		 i;
+
+	for (i = 0; i < h->nprobes; i++) {
+		struct probe *p = h->probes[i];
+
+		if (!p->conclusive)
+			continue;
+		if (p->family == AF_INET && p4 == NULL)
+			p4 = p;
+		if (p->family == AF_INET6 && p6 == NULL)
+			p6 = p;
+	}
+	if (p4 == NULL || p6 == NULL)
+		return;
+	buf_init(&a, 8192);
+	buf_init(&b, 8192);
+	probe_signature(j->rep, p4, &a);
+	probe_signature(j->rep, p6, &b);
+	if (strcmp(buf_str(&a), buf_str(&b)) != 0)
+		add(j, "addr.family.differs", SEV_WARN, "%s: %s; %s: %s",
+		    p4->addr_text, a.len ? buf_str(&a) : "no findings",
+		    p6->addr_text, b.len ? buf_str(&b) : "no findings");
+	buf_free(&a);
+	buf_free(&b);
+}
+
+static void
+verdict(struct report *r, const struct options *o)
+{
+	int	 i, h, k;
+
+	r->verdict = SEV_OK;
+	for (i = 0; i < r->nfindings; i++)
+		if ((int)r->findings[i].sev > r->verdict)
+			r->verdict = r->findings[i].sev;
+	r->tested = 0;
+	for (h = 0; h < r->nhosts; h++)
+		for (k = 0; k < r->hosts[h]->nprobes; k++)
+			r->tested += r->hosts[h]->probes[k]->conclusive;
+	r->untestable = r->tested == 0;
+	if (r->untestable)
+		r->exit_code = 3;
+	else if (r->verdict == SEV_FAIL)
+		r->exit_code = 2;
+	else if (r->verdict == SEV_WARN && o->fail_on == SEV_WARN)
+		r->exit_code = 1;
+	else
+		r->exit_code = 0;
+}
+
+void
+judge_report(struct report *r, const struct options *o, long long now)
+{
+	struct judge	 j;
+	int		 h, k;
+
+	memset(&j, 0, sizeof(j));
+	j.rep = r;
+	j.o = o;
+	j.now = now;
+	str_copy(r->policy, sizeof(r->policy), o->policy == POLICY_STRICT ?
+	    "strict" : "opportunistic");
+	if (judge_dns_mx(&j) == 0) {
+		for (h = 0; h < r->nhosts; h++) {
+			j.host = r->hosts[h]->name;
+			judge_dns_host(&j, r->hosts[h]);
+			for (k = 0; k < r->hosts[h]->nprobes; k++) {
+				j.probe = r->hosts[h]->probes[k];
+				judge_end(&j, j.probe);
+			}
+			j.probe = NULL;
+			judge_families(&j, r->hosts[h]);
+		}
+	}
+	verdict(r, o);
+}

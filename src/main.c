@@ -1,0 +1,60 @@
+/* mxprobe: test a mail domain's inbound STARTTLS as a sending server meets it. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "judge.h"
+#include "out.h"
+#include "report.h"
+#include "run.h"
+
+static int
+use_color(const struct options *o)
+{
+	const char	*nc = getenv("NO_COLOR");
+
+	if (o->color >= 0)
+		return o->color;
+	if (nc != NULL && *nc != '\0')
+		return 0;
+	return isatty(STDOUT_FILENO);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options	 o;
+	struct report	 rep = { 0 };
+	char		 err[256] = "";
+	int		 rc;
+
+	signal(SIGPIPE, SIG_IGN);
+	if (cli_parse(argc, argv, &o, err, sizeof(err)) == -1) {
+		fprintf(stderr, "mxprobe: %s\n", err);
+		return 3;
+	}
+	if (o.help) {
+		cli_usage(stdout);
+		return 0;
+	}
+	if (o.version) {
+		printf("mxprobe %s\n", MXPROBE_VERSION);
+		return 0;
+	}
+	if (run_target(&o, &rep, err, sizeof(err)) == -1) {
+		fprintf(stderr, "mxprobe: %s\n", err);
+		report_free(&rep);
+		return 3;
+	}
+	judge_report(&rep, &o, (long long)time(NULL));
+	if (o.json)
+		out_json(stdout, &rep, &o);
+	else
+		out_text(stdout, &rep, &o, use_color(&o));
+	rc = rep.exit_code;
+	report_free(&rep);
+	return rc;
+}

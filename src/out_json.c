@@ -1,0 +1,300 @@
+/* The JSON renderer: every fact and finding, stable and versioned. */
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "out.h"
+#include "report.h"
+#include "sanitize.h"
+#include "smtp_parse.h"
+
+/* A string, or null for NULL or empty. */
+static json_t *
+jstr(const char *s)
+{
+	return (s != NULL && *s != '\0') ? json_string(s) : json_null();
+}
+
+/* Server bytes: always valid UTF-8, JSON escapes the rest. */
+static json_t *
+jraw(const char *s, size_t len)
+{
+	size_t	 n;
+	char	*u = sanitize_utf8_dup(s, len, &n);
+	json_t	*j = json_stringn(u, n);
+
+	free(u);
+	return j ? j : json_null();
+}
+
+static json_t *
+jtime(long long t)
+{
+	char		 b[32];
+	time_t		 tt = (time_t)t;
+	struct tm	 tm;
+
+	if (t == 0 || gmtime_r(&tt, &tm) == NULL)
+		return json_null();
+	strftime(b, sizeof(b), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return json_string(b);
+}
+
+static json_t *
+jms(double ms)
+{
+	return json_real((double)(long long)(ms * 100.0 + 0.5) / 100.0);
+}
+
+static json_t *
+dns_json(const struct dns_fact *f)
+{
+	const char	*status;
+
+	if (!f->done)
+		return json_null();
+	status = f->error ? "error" : f->nxdomain ? "nxdomain" :
+	    f->rcode != 0 ? "error" : f->nodata ? "nodata" : "ok";
+	return json_pack("{s:s, s:i, s:s, s:o, s:o}", "status", status,
+	    "rcode", f->rcode, "dnssec", dnssec_name(f->sec), "why_bogus",
+	    jstr(f->why_bogus), "error", jstr(f->errstr));
+}
+
+static json_t *
+reply_json(const struct smtp_reply *r)
+{
+	json_t		*lines = json_array();
+	const char	*p = buf_str(&r->text), *end = p + r->text.len, *nl;
+
+	if (r->code == 0) {
+		json_decref(lines);
+		return json_null();
+	}
+	while (p <= end && r->nlines > 0) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		if (nl == NULL)
+			nl = end;
+		json_array_append_new(lines, jraw(p, (size_t)(nl - p)));
+		p = nl + 1;
+	}
+	return json_pack("{s:i, s:o}", "code", r->code, "lines", lines);
+}
+
+static json_t *
+ehlo_json(const struct ehlo_info *e)
+{
+	json_t		*ext = json_object(), *kw = json_array();
+	unsigned	 f;
+	int		 i;
+
+	if (!e->present) {
+		json_decref(ext);
+		json_decref(kw);
+		return json_null();
+	}
+	for (f = 1; f <= EXT_VRFY; f <<= 1)
+		json_object_set_new(ext, ehlo_flag_name(f),
+		    json_boolean(e->flags & f));
+	for (i = 0; i < e->nkw; i++)
+		json_array_append_new(kw, jraw(e->kw[i], strlen(e->kw[i])));
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o}", "extensions", ext,
+	    "size", e->size >= 0 ? json_integer(e->size) : json_null(),
+	    "auth", jstr(e->auth), "stripped_keyword", jstr(e->stripped),
+	    "keywords_total", e->nkw_total, "keywords", kw);
+}
+
+static json_t *
+cert_json(const struct cert_info *c, long long now)
+{
+	json_t	*san = json_array();
+	int	 i;
+
+	for (i = 0; i < c->nsan; i++)
+		json_array_append_new(san, jraw(c->san[i], strlen(c->san[i])));
+	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:I,"
+	    " s:{s:s, s:i, s:o}, s:{s:s, s:o}, s:s, s:s, s:b, s:b}",
+	    "subject", jraw(c->subject, strlen(c->subject)),
+	    "issuer", jraw(c->issuer, strlen(c->issuer)),
+	    "common_name", c->cn ? jraw(c->cn, strlen(c->cn)) : json_null(),
+	    "san_dns", san, "san_dns_total", c->nsan_total,
+	    "san_ip", jstr(c->san_ip), "serial", jstr(c->serial),
+	    "not_before", jtime(c->not_before), "not_after",
+	    jtime(c->not_after), "days_left", (json_int_t)cert_days_left(c,
+	    now), "key", "type", c->key_type, "bits", c->key_bits, "group",
+	    jstr(c->key_group), "signature", "algorithm", c->sig_alg, "hash",
+	    jstr(c->sig_hash), "sha256", c->sha256, "spki_sha256",
+	    c->spki_sha256, "self_signed", c->self_signed, "ca", c->is_ca);
+}
+
+static json_t *
+verify_json(const struct tls_fact *t)
+{
+	json_t	*errs = json_array(), *chain = json_array();
+	int	 i;
+
+	for (i = 0; i < t->nerrors; i++)
+		json_array_append_new(errs, json_pack("{s:i, s:i}", "depth",
+		    t->errors[i].depth, "code", t->errors[i].code));
+	for (i = 0; i < t->nverified; i++)
+		json_array_append_new(chain, jraw(t->verified[i],
+		    strlen(t->verified[i])));
+	return json_pack("{s:b, s:I, s:s, s:o, s:b, s:o, s:o}",
+	    "trusted", t->nerrors == 0 && t->verify_result == 0,
+	    "result", (json_int_t)t->verify_result, "error", t->verify_error,
+	    "errors", errs, "name_checked", t->name_checked, "name_ok",
+	    t->name_checked ? json_boolean(t->name_ok) : json_null(),
+	    "verified_chain", chain);
+}
+
+static json_t *
+tls_json(const struct tls_fact *t, long long now)
+{
+	json_t	*chain;
+	char	 id[8];
+	int	 i;
+
+	if (!t->attempted)
+		return json_null();
+	if (!t->ok)
+		return json_pack("{s:b, s:s, s:o, s:o}", "ok", 0, "error",
+		    t->error, "alert", t->alert >= 0 ? json_integer(t->alert) :
+		    json_null(), "handshake_ms", jms(t->ms));
+	chain = json_array();
+	for (i = 0; i < t->nchain; i++)
+		json_array_append_new(chain, cert_json(&t->chain[i], now));
+	str_fmt(id, sizeof(id), "0x%04x", t->cipher_id & 0xffff);
+	return json_pack("{s:b, s:s, s:s, s:o, s:s, s:s, s:o, s:{s:o, s:i},"
+	    " s:o, s:o, s:o, s:i, s:o}", "ok", 1, "version", t->version,
+	    "cipher", t->cipher, "cipher_iana", jstr(t->cipher_iana),
+	    "cipher_id", id, "kx", t->kx, "group", jstr(t->group),
+	    "temp_key", "type", jstr(t->temp_key), "bits", t->temp_key_bits,
+	    "peer_signature", jstr(t->peer_sig), "verification",
+	    verify_json(t), "chain", chain, "chain_total", t->nchain_total,
+	    "handshake_ms", jms(t->ms));
+}
+
+static const char *
+legacy_name(enum legacy_result l)
+{
+	static const char *const names[] = { "untested", "refused",
+	    "accepted", "inconclusive" };
+
+	return names[l];
+}
+
+static json_t *
+xcript_json(const struct probe *p)
+{
+	json_t	*a = json_array();
+	char	 dir[2] = "";
+	int	 i;
+
+	for (i = 0; i < p->nxcript; i++) {
+		dir[0] = p->xcript[i].dir;
+		json_array_append_new(a, json_pack("{s:o, s:s, s:o}", "ms",
+		    jms(p->xcript[i].ms), "dir", dir, "text",
+		    jraw(p->xcript[i].data, p->xcript[i].len)));
+	}
+	return a;
+}
+
+static json_t *
+probe_json(const struct probe *p, long long now)
+{
+	json_t	*o;
+
+	o = json_pack("{s:s, s:s, s:i, s:o, s:o, s:s, s:s, s:o, s:i}",
+	    "address", p->addr_text, "family", p->family == AF_INET6 ? "ipv6" :
+	    "ipv4", "port", p->port, "reference_name", jstr(p->refname),
+	    "source", jstr(p->source), "end", end_name(p->end), "stage",
+	    stage_name(p->stage), "error", jstr(p->error), "attempts",
+	    p->attempts);
+	json_object_set_new(o, "implicit_tls", json_boolean(p->implicit_tls));
+	json_object_set_new(o, "conclusive", json_boolean(p->conclusive));
+	json_object_set_new(o, "timing_ms", json_pack("{s:o, s:o, s:o, s:o}",
+	    "connect", jms(p->connect_ms), "greeting", jms(p->greeting_ms),
+	    "handshake", jms(p->tls.ms), "total", jms(p->total_ms)));
+	json_object_set_new(o, "greeting", reply_json(&p->greeting));
+	json_object_set_new(o, "ehlo", ehlo_json(&p->ehlo));
+	json_object_set_new(o, "helo_fallback", json_boolean(p->helo_fallback));
+	json_object_set_new(o, "starttls", json_pack("{s:b, s:o, s:I, s:o}",
+	    "offered", (p->ehlo.flags & EXT_STARTTLS) != 0, "code",
+	    p->starttls_code ? json_integer(p->starttls_code) : json_null(),
+	    "injected_bytes", (json_int_t)p->injected_len, "injected",
+	    p->injected ? jraw(p->injected, strlen(p->injected)) :
+	    json_null()));
+	json_object_set_new(o, "tls", tls_json(&p->tls, now));
+	json_object_set_new(o, "ehlo_tls", ehlo_json(&p->ehlo_tls));
+	json_object_set_new(o, "legacy_tls", json_pack("{s:s, s:o}", "result",
+	    legacy_name(p->legacy), "version", jstr(p->legacy_version)));
+	json_object_set_new(o, "last_reply", reply_json(&p->last));
+	json_object_set_new(o, "transcript", xcript_json(p));
+	return o;
+}
+
+static json_t *
+host_json(const struct mx_host *h, long long now)
+{
+	json_t	*addrs = json_array();
+	int	 i;
+
+	for (i = 0; i < h->nprobes; i++)
+		json_array_append_new(addrs, probe_json(h->probes[i], now));
+	return json_pack("{s:s, s:o, s:b, s:{s:o, s:o}, s:o}", "name",
+	    h->name, "preference", h->pref >= 0 ? json_integer(h->pref) :
+	    json_null(), "implicit", h->implicit, "dns", "a", dns_json(&h->a),
+	    "aaaa", dns_json(&h->aaaa), "addresses", addrs);
+}
+
+static json_t *
+findings_json(const struct report *r)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:o,"
+		    " s:o}", "id", f->id, "severity", severity_name(f->sev),
+		    "host", jstr(f->host), "address", jstr(f->addr), "detail",
+		    jraw(f->detail, strlen(f->detail)), "fix", jstr(f->fix)));
+	}
+	return a;
+}
+
+int
+out_json(FILE *fp, const struct report *r, const struct options *o)
+{
+	static const char *const kinds[] = { "domain", "host", "address" };
+	json_t	*root, *hosts = json_array();
+	int	 i, rc;
+
+	for (i = 0; i < r->nhosts; i++)
+		json_array_append_new(hosts, host_json(r->hosts[i], r->started));
+	root = json_pack("{s:i, s:s, s:{s:o, s:s, s:s, s:i, s:b}, s:s, s:o,"
+	    " s:o}", "schema_version", JSON_SCHEMA_VERSION,
+	    "mxprobe_version", MXPROBE_VERSION, "target", "input",
+	    jraw(o->target_arg, strlen(o->target_arg)), "kind",
+	    kinds[r->target.kind], "name", r->target.name, "port", r->port,
+	    "implicit_tls", o->implicit_tls, "policy", r->policy, "started",
+	    jtime(r->started), "duration_ms", jms(r->ms));
+	json_object_set_new(root, "dns", json_pack("{s:o, s:b, s:b}", "mx",
+	    r->target.kind == TARGET_DOMAIN ? dns_json(&r->mx) : json_null(),
+	    "null_mx", r->null_mx, "implicit_mx", r->implicit_mx));
+	json_object_set_new(root, "hosts", hosts);
+	json_object_set_new(root, "findings", findings_json(r));
+	json_object_set_new(root, "verdict", json_string(r->untestable ?
+	    "untested" : severity_name(r->verdict)));
+	json_object_set_new(root, "tested_addresses", json_integer(r->tested));
+	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
+	rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', fp);
+	json_decref(root);
+	return rc;
+}

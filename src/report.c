@@ -1,0 +1,158 @@
+/* Construction and teardown of the plain-data report, and names of its enums. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "report.h"
+
+struct mx_host *
+report_add_host(struct report *r, const char *name, int pref)
+{
+	struct mx_host	*h = xcalloc(1, sizeof(*h));
+	struct mx_host	**n;
+
+	str_copy(h->name, sizeof(h->name), name);
+	h->pref = pref;
+	n = realloc(r->hosts, sizeof(*n) * (size_t)(r->nhosts + 1));
+	if (n == NULL)
+		abort();
+	r->hosts = n;
+	r->hosts[r->nhosts++] = h;
+	return h;
+}
+
+struct probe *
+probe_new(void)
+{
+	struct probe	*p = xcalloc(1, sizeof(*p));
+
+	smtp_reply_init(&p->greeting);
+	smtp_reply_init(&p->last);
+	p->tls.alert = -1;
+	p->ehlo.size = p->ehlo_tls.size = -1;
+	return p;
+}
+
+struct probe *
+report_add_probe(struct mx_host *h)
+{
+	struct probe	*p = probe_new();
+	struct probe	**n;
+
+	n = realloc(h->probes, sizeof(*n) * (size_t)(h->nprobes + 1));
+	if (n == NULL)
+		abort();
+	h->probes = n;
+	h->probes[h->nprobes++] = p;
+	return p;
+}
+
+void
+probe_xcript(struct probe *p, double ms, char dir, const char *s, size_t len)
+{
+	struct xcript_line	*n;
+
+	if (p->nxcript >= XCRIPT_LINES_MAX) {
+		p->xcript_dropped++;
+		return;
+	}
+	if (len > SMTP_LINE_MAX)
+		len = SMTP_LINE_MAX;
+	n = realloc(p->xcript, sizeof(*n) * (size_t)(p->nxcript + 1));
+	if (n == NULL)
+		abort();
+	p->xcript = n;
+	n[p->nxcript].ms = ms;
+	n[p->nxcript].dir = dir;
+	n[p->nxcript].data = xstrndup(s, len);
+	n[p->nxcript].len = len;
+	p->nxcript++;
+}
+
+static void
+tls_fact_free(struct tls_fact *t)
+{
+	int	 i;
+
+	for (i = 0; i < t->nchain; i++)
+		cert_info_free(&t->chain[i]);
+	for (i = 0; i < t->nverified; i++)
+		free(t->verified[i]);
+	t->nchain = t->nverified = 0;
+}
+
+void
+probe_free(struct probe *p)
+{
+	int	 i;
+
+	if (p == NULL)
+		return;
+	smtp_reply_free(&p->greeting);
+	smtp_reply_free(&p->last);
+	ehlo_free(&p->ehlo);
+	ehlo_free(&p->ehlo_tls);
+	free(p->injected);
+	tls_fact_free(&p->tls);
+	for (i = 0; i < p->nxcript; i++)
+		free(p->xcript[i].data);
+	free(p->xcript);
+	free(p);
+}
+
+void
+report_free(struct report *r)
+{
+	int	 i, j;
+
+	for (i = 0; i < r->nhosts; i++) {
+		for (j = 0; j < r->hosts[i]->nprobes; j++)
+			probe_free(r->hosts[i]->probes[j]);
+		free(r->hosts[i]->probes);
+		free(r->hosts[i]);
+	}
+	free(r->hosts);
+	for (i = 0; i < r->nfindings; i++) {
+		free(r->findings[i].host);
+		free(r->findings[i].addr);
+		free(r->findings[i].detail);
+	}
+	free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+const char *
+severity_name(enum severity s)
+{
+	static const char *const names[] = { "ok", "info", "warn", "fail" };
+
+	return (unsigned)s < 4 ? names[s] : "?";
+}
+
+const char *
+dnssec_name(enum dnssec s)
+{
+	static const char *const names[] = { "unknown", "insecure", "secure",
+	    "bogus" };
+
+	return (unsigned)s < 4 ? names[s] : "?";
+}
+
+const char *
+stage_name(enum probe_stage s)
+{
+	static const char *const names[] = { "none", "connect", "greeting",
+	    "ehlo", "helo", "starttls", "handshake", "ehlo-tls", "quit",
+	    "done" };
+
+	return (unsigned)s <= STAGE_DONE ? names[s] : "?";
+}
+
+const char *
+end_name(enum probe_end e)
+{
+	static const char *const names[] = { "none", "ok", "connect-failed",
+	    "timeout", "deadline", "closed", "protocol-error", "busy",
+	    "rejected", "tls-failed", "internal" };
+
+	return (unsigned)e <= END_INTERNAL ? names[e] : "?";
+}

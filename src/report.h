@@ -1,0 +1,201 @@
+/*
+ * Facts of one run, as plain data: what DNS said, and per address what the
+ * SMTP session and the TLS handshake showed. Gathering code fills it, the
+ * judge adds findings, renderers read it.
+ */
+#ifndef MX_REPORT_H
+#define MX_REPORT_H
+
+#include <sys/socket.h>
+
+#include "buf.h"
+#include "cert.h"
+#include "smtp_parse.h"
+#include "target.h"
+
+enum dnssec { DNSSEC_UNKNOWN, DNSSEC_INSECURE, DNSSEC_SECURE, DNSSEC_BOGUS };
+
+/* One DNS lookup as the report records it. */
+struct dns_fact {
+	int		 done;
+	int		 rcode;		/* DNS rcode, 0 = NOERROR */
+	int		 nxdomain;
+	int		 nodata;	/* NOERROR but no records */
+	int		 error;		/* resolver failure (no answer at all) */
+	enum dnssec	 sec;
+	char		 why_bogus[160];
+	char		 errstr[160];
+};
+
+/* How far an SMTP session got; also how it ended. */
+enum probe_stage {
+	STAGE_NONE,
+	STAGE_CONNECT,
+	STAGE_GREETING,
+	STAGE_EHLO,
+	STAGE_HELO,
+	STAGE_STARTTLS,
+	STAGE_HANDSHAKE,
+	STAGE_EHLO_TLS,
+	STAGE_QUIT,
+	STAGE_DONE
+};
+
+enum probe_end {
+	END_NONE,
+	END_OK,			/* went as far as it could and said QUIT */
+	END_CONNECT_FAILED,
+	END_TIMEOUT,		/* a phase timeout */
+	END_DEADLINE,		/* the total deadline for the target */
+	END_CLOSED,		/* server closed the connection */
+	END_PROTOCOL,		/* unparseable reply */
+	END_BUSY,		/* 4xx where it mattered */
+	END_REJECTED,		/* 5xx greeting */
+	END_TLS_FAILED,		/* handshake failed */
+	END_INTERNAL
+};
+
+struct xcript_line {
+	double		 ms;		/* since connect started */
+	char		 dir;		/* 'S' server, 'C' client, '*' note */
+	char		*data;
+	size_t		 len;
+};
+
+#define XCRIPT_LINES_MAX 400
+
+struct cert_error {
+	int		 depth;
+	int		 code;		/* X509_V_ERR_* */
+};
+
+#define CERT_ERRORS_MAX 16
+
+/* What one TLS handshake showed. */
+struct tls_fact {
+	int		 attempted;
+	int		 ok;
+	char		 version[16];	/* TLSv1.3 */
+	int		 version_num;	/* 0x0304 */
+	char		 cipher[64];	/* OpenSSL name */
+	char		 cipher_iana[96];
+	unsigned	 cipher_id;	/* IANA code */
+	char		 kx[16];	/* key exchange of the suite: ECDHE, DHE, RSA, any */
+	char		 group[32];	/* negotiated group */
+	char		 temp_key[32];	/* server temp key type */
+	int		 temp_key_bits;
+	char		 peer_sig[32];	/* signature scheme used by the server */
+	char		 error[256];	/* why the handshake failed */
+	int		 alert;		/* TLS alert received, -1 none */
+	long		 verify_result;	/* X509_V_* of the chain (no name check) */
+	char		 verify_error[128];
+	struct cert_error errors[CERT_ERRORS_MAX];
+	int		 nerrors;
+	int		 name_checked;
+	int		 name_ok;	/* leaf matches the reference identity */
+	struct cert_info chain[CERT_CHAIN_MAX];	/* as sent, leaf first */
+	int		 nchain;
+	int		 nchain_total;
+	char		*verified[CERT_CHAIN_MAX]; /* subjects of verified chain */
+	int		 nverified;
+	double		 ms;		/* handshake time */
+};
+
+/* A second, minimal handshake that offers only TLS 1.0 and 1.1. */
+enum legacy_result { LEGACY_UNTESTED, LEGACY_REFUSED, LEGACY_ACCEPTED,
+	LEGACY_INCONCLUSIVE };
+
+struct finding;
+
+/* Everything learned from one server address. */
+struct probe {
+	struct sockaddr_storage addr;
+	socklen_t	 addrlen;
+	char		 addr_text[64];
+	int		 family;	/* AF_INET, AF_INET6 */
+	int		 port;
+	int		 implicit_tls;
+	const char	*refname;	/* SNI and certificate reference identity */
+	enum probe_stage stage;		/* how far it got */
+	enum probe_end	 end;
+	char		 error[256];
+	int		 attempts;	/* 2 after a polite retry on 4xx */
+	struct smtp_reply greeting;
+	struct smtp_reply last;		/* the reply that ended the session */
+	enum probe_stage last_stage;	/* what that reply answered */
+	unsigned	 reply_flags;	/* union of reply deviations seen */
+	enum reply_error reply_error;
+	int		 helo_fallback;
+	int		 ehlo_code;	/* reply to EHLO */
+	struct ehlo_info ehlo;
+	struct ehlo_info ehlo_tls;
+	int		 starttls_code;
+	char		*injected;	/* bytes after STARTTLS 220, sanitised */
+	size_t		 injected_len;
+	struct tls_fact	 tls;
+	enum legacy_result legacy;
+	char		 legacy_version[16];
+	double		 connect_ms, greeting_ms, total_ms;
+	struct xcript_line *xcript;
+	int		 nxcript;
+	int		 xcript_dropped;
+	char		 source[64];	/* local address used */
+	/* Filled by the judge. */
+	int		 conclusive;	/* reached a verdict on this address */
+	int		 worst;		/* enum severity */
+};
+
+struct mx_host {
+	char		 name[TARGET_NAME_MAX];
+	int		 pref;
+	int		 implicit;	/* implicit MX: the domain itself */
+	struct dns_fact	 a, aaaa;
+	struct probe	**probes;
+	int		 nprobes;
+};
+
+enum severity { SEV_OK, SEV_INFO, SEV_WARN, SEV_FAIL };
+
+struct finding {
+	const char	*id;
+	enum severity	 sev;
+	char		*host;		/* MX host name, or NULL */
+	char		*addr;		/* address text, or NULL */
+	char		*detail;	/* evidence, sanitised */
+	const char	*fix;
+	const struct probe *probe;	/* the address that showed it, or NULL */
+};
+
+struct report {
+	struct target	 target;
+	char		 input[300];	/* what the user typed, sanitised */
+	char		 policy[16];
+	int		 port;
+	long long	 started;	/* epoch seconds */
+	double		 ms;		/* wall time */
+	struct dns_fact	 mx;		/* for domain targets */
+	int		 null_mx;
+	int		 implicit_mx;
+	struct mx_host	**hosts;
+	int		 nhosts;
+	struct finding	*findings;
+	int		 nfindings;
+	int		 verdict;	/* enum severity of the worst finding */
+	int		 tested;	/* addresses tested conclusively */
+	int		 untestable;	/* nothing could be tested */
+	int		 exit_code;
+};
+
+struct probe	*probe_new(void);
+void		 probe_free(struct probe *);
+struct probe	*report_add_probe(struct mx_host *);
+struct mx_host	*report_add_host(struct report *, const char *name, int pref);
+void		 report_free(struct report *);
+void		 probe_xcript(struct probe *, double ms, char dir,
+		     const char *, size_t);
+const char	*severity_name(enum severity);
+const char	*dnssec_name(enum dnssec);
+const char	*stage_name(enum probe_stage);
+const char	*end_name(enum probe_end);
+
+#endif

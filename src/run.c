@@ -1,0 +1,513 @@
+/* One run: resolve the target, probe every address concurrently, politely. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+#include <openssl/ssl.h>
+
+#include "buf.h"
+#include "cli.h"
+#include "dns.h"
+#include "dnswire.h"
+#include "report.h"
+#include "run.h"
+#include "smtp.h"
+#include "tls.h"
+
+#define RUN_MX_MAX		20	/* MX hosts probed per domain */
+#define RUN_ADDRS_MAX		16	/* addresses probed per host and family */
+
+struct task;
+
+struct run {
+	const struct options	*o;
+	struct report		*rep;
+	struct event_base	*base;
+	struct dns		*dns;
+	struct tls_ctx		 tls;
+	struct event		*deadline_ev;
+	double			 t0, deadline;
+	int			 work;		/* queries and tasks not done */
+	struct task		*tasks;
+};
+
+/* A probe's life: the main session, a retry after 4xx, the legacy check. */
+struct task {
+	struct task		*next;
+	struct run		*run;
+	struct probe		*p;		/* in the report */
+	struct probe		*scratch;	/* facts of the legacy session */
+	struct smtp_session	*sess;
+	struct event		*retry_ev;
+	int			 legacy;	/* current session is the legacy check */
+	int			 waiting;	/* for a connection slot */
+	int			 done;
+};
+
+struct addr_query {
+	struct run		*run;
+	struct mx_host		*host;
+	int			 family;
+};
+
+static void	task_try_start(struct task *);
+static void	run_kick(struct run *);
+
+static void
+work_done(struct run *r)
+{
+	if (--r->work == 0)
+		event_base_loopbreak(r->base);
+}
+
+/* Same server address and port: they share the per-address limit. */
+static int
+same_server(const struct probe *a, const struct probe *b)
+{
+	return a->port == b->port && strcmp(a->addr_text, b->addr_text) == 0;
+}
+
+static int
+active_on(const struct run *r, const struct probe *p)
+{
+	const struct task	*t;
+	int			 n = 0;
+
+	for (t = r->tasks; t != NULL; t = t->next)
+		if (t->sess != NULL && same_server(t->p, p))
+			n++;
+	return n;
+}
+
+static void
+task_finish(struct task *t)
+{
+	t->done = 1;
+	work_done(t->run);
+}
+
+static int
+wants_legacy_check(const struct task *t)
+{
+	const struct probe	*p = t->p;
+
+	return !t->run->o->quick && p->tls.ok &&
+	    p->tls.version_num >= TLS1_2_VERSION;
+}
+
+static void
+legacy_done(struct task *t)
+{
+	struct probe	*s = t->scratch;
+
+	if (s->tls.ok) {
+		t->p->legacy = LEGACY_ACCEPTED;
+		str_copy(t->p->legacy_version, sizeof(t->p->legacy_version),
+		    s->tls.version);
+	} else if (s->end == END_TLS_FAILED)
+		t->p->legacy = LEGACY_REFUSED;
+	else
+		t->p->legacy = LEGACY_INCONCLUSIVE;
+}
+
+static void
+retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct task	*t = arg;
+
+	probe_xcript(t->p, 0, '*', "retrying after back-off", 23);
+	task_try_start(t);
+}
+
+/* Reset what a 4xx attempt recorded; keep the transcript and the count. */
+static void
+probe_reset(struct probe *p)
+{
+	smtp_reply_free(&p->greeting);
+	smtp_reply_free(&p->last);
+	smtp_reply_init(&p->greeting);
+	smtp_reply_init(&p->last);
+	ehlo_free(&p->ehlo);
+	ehlo_free(&p->ehlo_tls);
+	p->end = END_NONE;
+	p->error[0] = '\0';
+	p->stage = STAGE_NONE;
+	p->starttls_code = p->ehlo_code = 0;
+	p->helo_fallback = 0;
+}
+
+static int
+schedule_retry(struct task *t)
+{
+	struct run	*r = t->run;
+	struct timeval	 tv;
+	double		 d = r->o->retry_delay;
+
+	/* RFC 5321 §4.2.5: 421 means try later; only once, within the deadline. */
+	if (t->p->end != END_BUSY || t->p->attempts >= 2 ||
+	    mono_now() + d + 1 >= r->deadline)
+		return 0;
+	probe_reset(t->p);
+	tv.tv_sec = (time_t)d;
+	tv.tv_usec = (suseconds_t)((d - (double)tv.tv_sec) * 1e6);
+	if (t->retry_ev == NULL)
+		t->retry_ev = evtimer_new(r->base, retry_cb, t);
+	evtimer_add(t->retry_ev, &tv);
+	return 1;
+}
+
+static void
+session_done(void *arg)
+{
+	struct task	*t = arg;
+
+	t->sess = NULL;
+	if (t->legacy) {
+		legacy_done(t);
+		task_finish(t);
+	} else if (schedule_retry(t)) {
+		/* the timer restarts it */
+	} else if (wants_legacy_check(t)) {
+		t->legacy = 1;
+		t->scratch = probe_new();
+		memcpy(&t->scratch->addr, &t->p->addr, sizeof(t->p->addr));
+		t->scratch->addrlen = t->p->addrlen;
+		memcpy(t->scratch->addr_text, t->p->addr_text,
+		    sizeof(t->p->addr_text));
+		t->scratch->port = t->p->port;
+		t->scratch->implicit_tls = t->p->implicit_tls;
+		t->scratch->refname = t->p->refname;
+		task_try_start(t);
+	} else
+		task_finish(t);
+	run_kick(t->run);
+}
+
+static void
+task_try_start(struct task *t)
+{
+	struct run		*r = t->run;
+	struct smtp_params	 par;
+
+	if (active_on(r, t->p) >= r->o->max_conn_per_ip) {
+		t->waiting = 1;
+		return;
+	}
+	t->waiting = 0;
+	memset(&par, 0, sizeof(par));
+	par.base = r->base;
+	par.opt = r->o;
+	par.ctx = t->legacy ? r->tls.legacy : r->tls.main;
+	par.deadline = r->deadline;
+	par.tls_only = t->legacy;
+	t->sess = smtp_start(&par, t->legacy ? t->scratch : t->p,
+	    session_done, t);
+}
+
+/* A connection slot may have opened: start waiting tasks in order. */
+static void
+run_kick(struct run *r)
+{
+	struct task	*t;
+
+	for (t = r->tasks; t != NULL; t = t->next)
+		if (t->waiting && !t->done)
+			task_try_start(t);
+}
+
+static void
+add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	struct probe	*p = report_add_probe(h);
+	struct task	*t = xcalloc(1, sizeof(*t)), **tail;
+	const void	*a;
+
+	memcpy(&p->addr, ss, len);
+	p->addrlen = len;
+	p->family = ss->ss_family;
+	p->port = r->o->port;
+	p->implicit_tls = r->o->implicit_tls;
+	if (ss->ss_family == AF_INET6) {
+		((struct sockaddr_in6 *)&p->addr)->sin6_port = htons(p->port);
+		a = &((const struct sockaddr_in6 *)ss)->sin6_addr;
+	} else {
+		((struct sockaddr_in *)&p->addr)->sin_port = htons(p->port);
+		a = &((const struct sockaddr_in *)ss)->sin_addr;
+	}
+	inet_ntop(ss->ss_family, a, p->addr_text, sizeof(p->addr_text));
+	/* The reference identity: --name, else the MX host name from DNS. */
+	p->refname = r->o->name ? r->o->name :
+	    r->rep->target.kind == TARGET_ADDR ? NULL : h->name;
+	t->run = r;
+	t->p = p;
+	for (tail = &r->tasks; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = t;
+	r->work++;
+	task_try_start(t);
+}
+
+static void
+addr_cb(void *arg, const struct dns_answer *a)
+{
+	struct addr_query	*q = arg;
+	struct run		*r = q->run;
+	struct sockaddr_storage	 ss;
+	int			 i, n = 0;
+
+	*(q->family == AF_INET ? &q->host->a : &q->host->aaaa) = a->fact;
+	for (i = 0; i < a->n && n < RUN_ADDRS_MAX; i++) {
+		memset(&ss, 0, sizeof(ss));
+		if (q->family == AF_INET && a->len[i] == 4) {
+			ss.ss_family = AF_INET;
+			memcpy(&((struct sockaddr_in *)&ss)->sin_addr,
+			    a->data[i], 4);
+			add_probe(r, q->host, &ss, sizeof(struct sockaddr_in));
+			n++;
+		} else if (q->family == AF_INET6 && a->len[i] == 16) {
+			ss.ss_family = AF_INET6;
+			memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr,
+			    a->data[i], 16);
+			add_probe(r, q->host, &ss, sizeof(struct sockaddr_in6));
+			n++;
+		}
+	}
+	free(q);
+	work_done(r);
+}
+
+static void
+query_addrs(struct run *r, struct mx_host *h, int family)
+{
+	struct addr_query	*q = xcalloc(1, sizeof(*q));
+
+	q->run = r;
+	q->host = h;
+	q->family = family;
+	if (dns_query(r->dns, h->name, family == AF_INET ? DNS_TYPE_A :
+	    DNS_TYPE_AAAA, addr_cb, q) == -1) {
+		struct dns_fact *f = family == AF_INET ? &h->a : &h->aaaa;
+
+		f->done = f->error = 1;
+		str_copy(f->errstr, sizeof(f->errstr), "query failed");
+		free(q);
+		return;
+	}
+	r->work++;
+}
+
+/* Give a host its addresses: --connect, or A and AAAA from DNS. */
+static void
+resolve_host(struct run *r, struct mx_host *h)
+{
+	if (r->o->has_connect) {
+		add_probe(r, h, &r->o->connect_addr, r->o->connect_len);
+		return;
+	}
+	if (r->o->family != AF_INET6)
+		query_addrs(r, h, AF_INET);
+	if (r->o->family != AF_INET)
+		query_addrs(r, h, AF_INET6);
+}
+
+struct mx_rec {
+	int	 pref;
+	char	 name[TARGET_NAME_MAX];
+};
+
+static int
+mx_cmp(const void *a, const void *b)
+{
+	const struct mx_rec *x = a, *y = b;
+
+	if (x->pref != y->pref)
+		return x->pref < y->pref ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* Decode, sort by preference (RFC 5321 §5.1), drop duplicates. */
+static int
+mx_records(const struct dns_answer *a, struct mx_rec *out, int max,
+    int *null_mx)
+{
+	int	 i, j, n = 0;
+
+	*null_mx = 0;
+	for (i = 0; i < a->n; i++) {
+		struct mx_rec m;
+
+		if (dnswire_mx(a->data[i], (size_t)a->len[i], &m.pref, m.name,
+		    sizeof(m.name)) == -1)
+			continue;
+		/* RFC 7505: a lone "MX 0 ." says the domain takes no mail. */
+		if (m.name[0] == '\0') {
+			*null_mx = 1;
+			continue;
+		}
+		for (j = 0; j < n && strcmp(out[j].name, m.name) != 0; j++)
+			;
+		if (j < n) {
+			if (m.pref < out[j].pref)
+				out[j].pref = m.pref;
+			continue;
+		}
+		if (n < max)
+			out[n++] = m;
+	}
+	if (n > 0)
+		*null_mx = 0;
+	qsort(out, (size_t)n, sizeof(out[0]), mx_cmp);
+	return n;
+}
+
+static void
+mx_cb(void *arg, const struct dns_answer *a)
+{
+	struct run	*r = arg;
+	struct report	*rep = r->rep;
+	struct mx_rec	 mx[RUN_MX_MAX];
+	struct mx_host	*h;
+	int		 i, n;
+
+	rep->mx = a->fact;
+	if (a->fact.nodata) {
+		/* RFC 5321 §5.1: no MX, the domain itself is the implicit MX. */
+		rep->implicit_mx = 1;
+		h = report_add_host(rep, rep->target.name, 0);
+		h->implicit = 1;
+		resolve_host(r, h);
+	} else if (a->n > 0) {
+		n = mx_records(a, mx, RUN_MX_MAX, &rep->null_mx);
+		for (i = 0; i < n; i++)
+			resolve_host(r, report_add_host(rep, mx[i].name,
+			    mx[i].pref));
+	}
+	work_done(r);
+}
+
+static void
+deadline_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct run	*r = arg;
+	struct task	*t;
+
+	for (t = r->tasks; t != NULL; t = t->next) {
+		if (t->sess != NULL) {
+			smtp_abort(t->sess);
+			t->sess = NULL;
+		}
+		if (t->legacy && !t->done)
+			t->p->legacy = LEGACY_INCONCLUSIVE;
+		else if (t->p->end == END_NONE) {
+			t->p->end = END_DEADLINE;
+			str_copy(t->p->error, sizeof(t->p->error),
+			    "total deadline reached before this address was "
+			    "tested");
+		}
+	}
+	if (!r->rep->mx.done && r->rep->target.kind == TARGET_DOMAIN) {
+		r->rep->mx.done = r->rep->mx.error = 1;
+		str_copy(r->rep->mx.errstr, sizeof(r->rep->mx.errstr),
+		    "no answer before the deadline");
+	}
+	event_base_loopbreak(r->base);
+}
+
+static void
+start(struct run *r)
+{
+	struct report	*rep = r->rep;
+	const struct target *tg = &rep->target;
+	struct mx_host	*h;
+
+	switch (tg->kind) {
+	case TARGET_DOMAIN:
+		r->work++;
+		if (dns_query(r->dns, tg->name, DNS_TYPE_MX, mx_cb, r) == -1) {
+			rep->mx.done = rep->mx.error = 1;
+			str_copy(rep->mx.errstr, sizeof(rep->mx.errstr),
+			    "query failed");
+			r->work--;
+		}
+		break;
+	case TARGET_HOST:
+		resolve_host(r, report_add_host(rep, tg->name, -1));
+		break;
+	case TARGET_ADDR:
+		h = report_add_host(rep, r->o->name ? r->o->name : tg->name, -1);
+		add_probe(r, h, &tg->addr, tg->addrlen);
+		break;
+	}
+}
+
+static void
+run_free(struct run *r)
+{
+	struct task	*t, *next;
+
+	for (t = r->tasks; t != NULL; t = next) {
+		next = t->next;
+		if (t->sess != NULL)
+			smtp_abort(t->sess);
+		if (t->retry_ev != NULL)
+			event_free(t->retry_ev);
+		probe_free(t->scratch);
+		free(t);
+	}
+	if (r->deadline_ev != NULL)
+		event_free(r->deadline_ev);
+	dns_free(r->dns);
+	tls_ctx_free(&r->tls);
+	if (r->base != NULL)
+		event_base_free(r->base);
+}
+
+static int
+needs_dns(const struct options *o)
+{
+	return o->target.kind == TARGET_DOMAIN ||
+	    (o->target.kind == TARGET_HOST && !o->has_connect);
+}
+
+int
+run_target(const struct options *o, struct report *rep, char *err,
+    size_t errlen)
+{
+	struct run	 r;
+	struct timeval	 tv;
+	int		 rc = -1;
+
+	memset(&r, 0, sizeof(r));
+	r.o = o;
+	r.rep = rep;
+	rep->target = o->target;
+	rep->port = o->port;
+	rep->started = (long long)time(NULL);
+	r.t0 = mono_now();
+	r.deadline = r.t0 + o->timeout;
+	if ((r.base = event_base_new()) == NULL) {
+		str_copy(err, errlen, "cannot create event loop");
+		goto out;
+	}
+	if (tls_ctx_init(&r.tls, o->ca_file, err, errlen) == -1)
+		goto out;
+	if (needs_dns(o) && (r.dns = dns_new(r.base, o->resolver,
+	    o->trust_anchor, err, errlen)) == NULL)
+		goto out;
+	r.deadline_ev = evtimer_new(r.base, deadline_cb, &r);
+	tv.tv_sec = (time_t)o->timeout;
+	tv.tv_usec = (suseconds_t)((o->timeout - (double)tv.tv_sec) * 1e6);
+	evtimer_add(r.deadline_ev, &tv);
+	start(&r);
+	if (r.work > 0)
+		event_base_dispatch(r.base);
+	rep->ms = (mono_now() - r.t0) * 1000.0;
+	rc = 0;
+out:
+	run_free(&r);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * One SMTP session to one address, as a careful sender speaks it: wait for
+ * the whole greeting, EHLO (HELO fallback), STARTTLS, handshake, EHLO again,
+ * QUIT. An explicit state machine on the io layer; it records facts into a
+ * struct probe and never judges.
+ */
+#ifndef MX_SMTP_H
+#define MX_SMTP_H
+
+struct event_base;
+struct ssl_ctx_st;
+struct options;
+struct probe;
+struct smtp_session;
+
+struct smtp_params {
+	struct event_base	*base;
+	const struct options	*opt;
+	struct ssl_ctx_st	*ctx;
+	double			 deadline;	/* absolute, monotonic seconds */
+	int			 tls_only;	/* stop after the handshake */
+};
+
+typedef void (*smtp_done_fn)(void *arg);
+
+/* Start a session; done is called exactly once, after which it is gone. */
+struct smtp_session *smtp_start(const struct smtp_params *, struct probe *,
+	    smtp_done_fn, void *arg);
+/* End a session now (total deadline); done is not called. */
+void	smtp_abort(struct smtp_session *);
+double	mono_now(void);
+
+#endif

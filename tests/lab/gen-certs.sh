@@ -1,0 +1,140 @@
+#!/bin/bash
+# gen-certs.sh CERTDIR — create the lab PKI for mxprobe tests.
+#
+# Everything is generated fresh at "lab start" so validity dates are real
+# (the expired / expiring leaves are relative to *now*). Takes ~0.3 s.
+#
+# Hierarchy: "mxprobe lab root" (RSA 2048) -> "mxprobe lab intermediate"
+# (RSA 2048) -> leaves. Leaves are ECDSA P-256 (fast to generate), except the
+# deliberately weak RSA-1024/SHA-1 one. The CA keys are RSA so that the weak
+# leaf gets a classic sha1WithRSAEncryption signature.
+#
+# We use "openssl ca" rather than "openssl x509 -req" because OpenSSL 3.0's
+# x509 command cannot set a notBefore/notAfter in the past (needed for the
+# expired leaf); "ca -startdate/-enddate" can.
+#
+# Output (all PEM):
+#   root.pem, intermediate.pem        CA certificates (LAB_CA, LAB_INTERMEDIATE)
+#   <leaf>.key, <leaf>.pem            leaf key and certificate
+#   <leaf>.chain.pem                  key + leaf + intermediate (smtpd_tls_chain_files)
+#   nochain.chain.pem                 key + good leaf only (intermediate missing)
+#   selfsigned.chain.pem              key + self-signed leaf
+set -eu
+
+D=${1:?usage: gen-certs.sh CERTDIR}
+mkdir -p "$D"
+cd "$D"
+umask 077
+
+GOOD_NAMES="mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test"
+
+# Date relative to now in the GeneralizedTime form "openssl ca" accepts.
+when() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
+
+# "DNS:a,DNS:b,..." for a list of names.
+san() { local out="" n; for n in "$@"; do out="${out:+$out,}DNS:$n"; done; printf '%s' "$out"; }
+
+ec_key()  { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$1" 2>/dev/null; }
+
+# One minimal "openssl ca" database per issuer. unique_subject=no because the
+# good/expired/expiring leaves deliberately share the subject CN=mx.lab.test.
+ca_db() { # ca_db NAME
+	mkdir -p "ca-$1/new"
+	: > "ca-$1/index.txt"
+	# random 64-bit start serial: certificates of different runs never share one
+	openssl rand -hex 8 > "ca-$1/serial"
+	cat > "ca-$1/ca.cnf" <<-CNF
+	[ ca ]
+	default_ca = lab
+	[ lab ]
+	dir = $D/ca-$1
+	database = \$dir/index.txt
+	new_certs_dir = \$dir/new
+	serial = \$dir/serial
+	unique_subject = no
+	copy_extensions = none
+	email_in_dn = no
+	policy = anything
+	default_md = sha256
+	[ anything ]
+	commonName = supplied
+	[ ext_ca ]
+	basicConstraints = critical,CA:TRUE
+	keyUsage = critical,keyCertSign,cRLSign
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid:always
+	[ ext_leaf ]
+	basicConstraints = critical,CA:FALSE
+	keyUsage = critical,\${ENV::LAB_KU}
+	extendedKeyUsage = serverAuth
+	subjectKeyIdentifier = hash
+	authorityKeyIdentifier = keyid:always
+	subjectAltName = \${ENV::LAB_SAN}
+	CNF
+}
+
+# issue CA EXTSECTION CSR OUT START END MD [ca options...]
+issue() {
+	local ca=$1 ext=$2 csr=$3 out=$4 start=$5 end=$6 md=$7
+	shift 7
+	openssl ca -batch -notext -config "ca-$ca/ca.cnf" \
+		-extensions "$ext" -startdate "$(when "$start")" -enddate "$(when "$end")" \
+		-md "$md" -in "$csr" -out "$out" "$@" 2>ca-"$ca"/last.log \
+		|| { cat ca-"$ca"/last.log >&2; exit 1; }
+}
+
+csr() { openssl req -new -key "$1" -subj "/CN=$2" -out "$3"; }
+
+# ext_leaf takes SAN and keyUsage from the environment; CA extensions ignore them.
+# ECDSA leaves: digitalSignature only. The RSA leaf also gets keyEncipherment,
+# otherwise OpenSSL would not offer static-RSA key exchange with it.
+export LAB_SAN=DNS:unused LAB_KU=digitalSignature
+
+# --- root (self-signed, 10 years) and intermediate (5 years) ---------------
+ca_db root
+ca_db intermediate
+rsa_key root.key 2048
+csr root.key "mxprobe lab root" root.csr
+issue root ext_ca root.csr root.pem "-1 year" "+10 years" sha256 -selfsign -keyfile root.key
+rsa_key intermediate.key 2048
+csr intermediate.key "mxprobe lab intermediate" intermediate.csr
+issue root ext_ca intermediate.csr intermediate.pem "-1 year" "+5 years" sha256 \
+	-cert root.pem -keyfile root.key
+
+# leaf NAME KEYTYPE(ec|rsa1024) CN START END MD SANNAMES...
+# Signed by the intermediate; writes NAME.key, NAME.pem, NAME.chain.pem.
+leaf() {
+	local name=$1 kt=$2 cn=$3 start=$4 end=$5 md=$6
+	shift 6
+	local ku=digitalSignature
+	if [ "$kt" = ec ]; then ec_key "$name.key"; else rsa_key "$name.key" 1024; ku=$ku,keyEncipherment; fi
+	csr "$name.key" "$cn" "$name.csr"
+	LAB_SAN=$(san "$@") LAB_KU=$ku issue intermediate ext_leaf "$name.csr" "$name.pem" \
+		"$start" "$end" "$md" -cert intermediate.pem -keyfile intermediate.key
+	cat "$name.key" "$name.pem" intermediate.pem > "$name.chain.pem"
+}
+
+# good: valid 90 days in total (1 day in the past, 89 ahead)
+leaf good      ec     mx.lab.test        "-1 day"   "+89 days" sha256 $GOOD_NAMES
+leaf expired   ec     mx.lab.test        "-100 days" "-5 days" sha256 $GOOD_NAMES
+leaf expiring  ec     mx.lab.test        "-80 days" "+10 days" sha256 $GOOD_NAMES
+leaf wrongname ec     wrong.example.test "-1 day"   "+89 days" sha256 wrong.example.test
+leaf weak      rsa1024 mx.lab.test       "-1 day"   "+89 days" sha1   $GOOD_NAMES
+
+# nochain: the good leaf without the intermediate
+cat good.key good.pem > nochain.chain.pem
+
+# selfsigned: a self-signed leaf (not a CA) for the good names, own key
+ec_key selfsigned.key
+openssl req -x509 -new -key selfsigned.key -subj "/CN=mx.lab.test" -days 90 -sha256 \
+	-addext "basicConstraints=critical,CA:FALSE" \
+	-addext "keyUsage=critical,digitalSignature" \
+	-addext "extendedKeyUsage=serverAuth" \
+	-addext "subjectAltName=$(san $GOOD_NAMES)" -out selfsigned.pem
+cat selfsigned.key selfsigned.pem > selfsigned.chain.pem
+
+# Sanity: the chain of trust is what the scenarios claim.
+openssl verify -CAfile root.pem -untrusted intermediate.pem good.pem expiring.pem wrongname.pem >/dev/null
+rm -f ./*.csr
+chmod 644 ./*.pem   # certificates are public; keys stay 0600 (smtpd reads them as root)
