@@ -401,7 +401,7 @@ judge_tls(struct judge *j, struct probe *p)
 	else if (t->version_num < TLS1_3_VERSION)
 		add(j, "tls.version.no13", SEV_INFO, "negotiated %s",
 		    t->version);
-	if (p->legacy == LEGACY_ACCEPTED)
+	if (p->legacy == LEGACY_ACCEPTED && t->version_num >= TLS1_2_VERSION)
 		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
 		    SEV_FAIL : SEV_WARN, "a client offering only TLS 1.0/1.1 "
 		    "got %s", p->legacy_version);

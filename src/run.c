@@ -34,15 +34,20 @@ struct run {
 	struct task		*tasks;
 };
 
-/* A probe's life: the main session, a retry after 4xx, the legacy check. */
+/*
+ * One connection's worth of work on an address: the main session (with one
+ * retry after a 4xx), or the legacy check that offers only TLS 1.0/1.1. Both
+ * run at once when the per-address limit allows: on a slow server that
+ * halves the wall time.
+ */
 struct task {
 	struct task		*next;
 	struct run		*run;
 	struct probe		*p;		/* in the report */
-	struct probe		*scratch;	/* facts of the legacy session */
+	struct probe		*scratch;	/* legacy check: its own facts */
 	struct smtp_session	*sess;
 	struct event		*retry_ev;
-	int			 legacy;	/* current session is the legacy check */
+	int			 legacy;	/* this is the legacy check */
 	int			 waiting;	/* for a connection slot */
 	int			 done;
 };
@@ -89,21 +94,14 @@ task_finish(struct task *t)
 	work_done(t->run);
 }
 
-static int
-wants_legacy_check(const struct task *t)
-{
-	const struct probe	*p = t->p;
-
-	return !t->run->o->quick && p->tls.ok &&
-	    p->tls.version_num >= TLS1_2_VERSION;
-}
-
 static void
 legacy_done(struct task *t)
 {
 	struct probe	*s = t->scratch;
 
-	if (s->tls.ok) {
+	if (!s->tls.attempted)
+		t->p->legacy = LEGACY_UNTESTED;
+	else if (s->tls.ok) {
 		t->p->legacy = LEGACY_ACCEPTED;
 		str_copy(t->p->legacy_version, sizeof(t->p->legacy_version),
 		    s->tls.version);
@@ -168,20 +166,7 @@ session_done(void *arg)
 	if (t->legacy) {
 		legacy_done(t);
 		task_finish(t);
-	} else if (schedule_retry(t)) {
-		/* the timer restarts it */
-	} else if (wants_legacy_check(t)) {
-		t->legacy = 1;
-		t->scratch = probe_new();
-		memcpy(&t->scratch->addr, &t->p->addr, sizeof(t->p->addr));
-		t->scratch->addrlen = t->p->addrlen;
-		memcpy(t->scratch->addr_text, t->p->addr_text,
-		    sizeof(t->p->addr_text));
-		t->scratch->port = t->p->port;
-		t->scratch->implicit_tls = t->p->implicit_tls;
-		t->scratch->refname = t->p->refname;
-		task_try_start(t);
-	} else
+	} else if (!schedule_retry(t))
 		task_finish(t);
 	run_kick(t->run);
 }
@@ -218,12 +203,38 @@ run_kick(struct run *r)
 			task_try_start(t);
 }
 
+static struct task *
+add_task(struct run *r, struct probe *p, int legacy)
+{
+	struct task	*t = xcalloc(1, sizeof(*t)), **tail;
+
+	t->run = r;
+	t->p = p;
+	t->legacy = legacy;
+	if (legacy) {
+		t->scratch = probe_new();
+		memcpy(&t->scratch->addr, &p->addr, sizeof(p->addr));
+		t->scratch->addrlen = p->addrlen;
+		memcpy(t->scratch->addr_text, p->addr_text,
+		    sizeof(p->addr_text));
+		t->scratch->family = p->family;
+		t->scratch->port = p->port;
+		t->scratch->implicit_tls = p->implicit_tls;
+		t->scratch->refname = p->refname;
+	}
+	for (tail = &r->tasks; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = t;
+	r->work++;
+	return t;
+}
+
 static void
 add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
     socklen_t len)
 {
 	struct probe	*p = report_add_probe(h);
-	struct task	*t = xcalloc(1, sizeof(*t)), **tail;
+	struct task	*main_task, *legacy_task = NULL;
 	const void	*a;
 
 	memcpy(&p->addr, ss, len);
@@ -242,13 +253,12 @@ add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
 	/* The reference identity: --name, else the MX host name from DNS. */
 	p->refname = r->o->name ? r->o->name :
 	    r->rep->target.kind == TARGET_ADDR ? NULL : h->name;
-	t->run = r;
-	t->p = p;
-	for (tail = &r->tasks; *tail != NULL; tail = &(*tail)->next)
-		;
-	*tail = t;
-	r->work++;
-	task_try_start(t);
+	main_task = add_task(r, p, 0);
+	if (!r->o->quick)
+		legacy_task = add_task(r, p, 1);
+	task_try_start(main_task);
+	if (legacy_task != NULL)
+		task_try_start(legacy_task);
 }
 
 static void

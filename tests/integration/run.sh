@@ -1,0 +1,212 @@
+#!/bin/bash
+# Integration tests: mxprobe against the real lab (Postfix, Knot) on loopback.
+#
+#   tests/integration/run.sh MXPROBE LABDIR
+#
+# Runs inside the caller's private network namespace with the lab already
+# started (tests/run-all does both). Each case runs mxprobe twice, text and
+# --json, and asserts the exit status of both, the exact set of findings of
+# severity info and above (id:severity) in the JSON, that the text names the
+# same ids, and any extra jq assertions. Prints one line per case and a
+# final "N passed, N failed".
+set -u
+
+MX=$1
+. "$2/lab.env"
+R="--resolver $LAB_DNS --trust-anchor $LAB_TA --ca-file $LAB_CA --ehlo client.lab.test"
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+pass=0
+fail=0
+
+# case NAME EXIT "id:sev id:sev ..." [jq-assertion ...] -- mxprobe args
+case_() {
+	local name=$1 want_exit=$2 want_f=$3 asserts=() a got_f rc_t rc_j why=""
+	shift 3
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do asserts+=("$1"); shift; done
+	shift
+	"$MX" --no-color "$@" >"$OUT/$name.txt" 2>"$OUT/$name.err"
+	rc_t=$?
+	"$MX" --json "$@" >"$OUT/$name.json" 2>>"$OUT/$name.err"
+	rc_j=$?
+	[ "$rc_t" = "$want_exit" ] || why="$why text exit $rc_t (want $want_exit);"
+	[ "$rc_j" = "$want_exit" ] || why="$why json exit $rc_j (want $want_exit);"
+	if ! jq -e . "$OUT/$name.json" >/dev/null 2>&1; then
+		why="$why invalid JSON;"
+	else
+		got_f=$(jq -r '[.findings[] | select(.severity != "ok") |
+		    .id + ":" + .severity] | unique | join(" ")' "$OUT/$name.json")
+		want_f=$(echo "$want_f" | tr ' ' '\n' | grep . | sort -u | tr '\n' ' ')
+		want_f=${want_f% }
+		[ "$got_f" = "$want_f" ] || why="$why findings '$got_f' (want '$want_f');"
+		for a in "${asserts[@]}"; do
+			jq -e "$a" "$OUT/$name.json" >/dev/null 2>&1 ||
+				why="$why failed: $a;"
+		done
+	fi
+	for a in $want_f; do
+		grep -q -- "${a%%:*}" "$OUT/$name.txt" || why="$why text lacks ${a%%:*};"
+	done
+	if grep -q $'\033' "$OUT/$name.txt"; then why="$why escape bytes in text;"; fi
+	if [ -z "$why" ]; then
+		pass=$((pass + 1))
+		echo "ok   $name"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name:$why"
+		sed 's/^/     | /' "$OUT/$name.txt" | head -40
+		sed 's/^/     ! /' "$OUT/$name.err" | head -5
+	fi
+}
+
+# check NAME COMMAND...: a plain shell assertion.
+check() {
+	local name=$1
+	shift
+	if "$@" >"$OUT/$name.out" 2>&1; then
+		pass=$((pass + 1))
+		echo "ok   $name"
+	else
+		fail=$((fail + 1))
+		echo "FAIL $name"
+		sed 's/^/     | /' "$OUT/$name.out" | head -20
+	fi
+}
+
+H='[mx.lab.test]'
+P=--port
+
+# --- the SMTP/TLS scenarios, host target: both 127.0.0.1 and ::1 ---
+case_ good 0 "" '.tested_addresses == 2' \
+    '[.hosts[0].addresses[].tls.version] == ["TLSv1.3","TLSv1.3"]' \
+    '.hosts[0].addresses[0].tls.verification.trusted' \
+    '.hosts[0].addresses[0].tls.chain | length == 2' \
+    '.hosts[0].addresses[0].legacy_tls.result == "refused"' \
+    '.hosts[0].addresses[0].ehlo.extensions.STARTTLS' \
+    '.hosts[0].addresses[0].ehlo_tls != null' \
+    '.hosts[0].addresses[0].tls.chain[0].spki_sha256 | test("^[0-9a-f]{64}$")' \
+    '.schema_version == 1' \
+    -- $R $P "$LAB_PORT_GOOD" "$H"
+case_ notls 2 "starttls.missing:fail" '.tested_addresses == 2' \
+    -- $R $P "$LAB_PORT_NOTLS" "$H"
+case_ selfsigned 1 "cert.selfsigned:warn" -- $R $P "$LAB_PORT_SELFSIGNED" "$H"
+case_ selfsigned-strict 2 "cert.selfsigned:fail" \
+    -- $R --policy strict $P "$LAB_PORT_SELFSIGNED" "$H"
+case_ selfsigned-failon 0 "cert.selfsigned:warn" \
+    -- $R --fail-on fail $P "$LAB_PORT_SELFSIGNED" "$H"
+case_ expired 1 "cert.expired:warn" -- $R $P "$LAB_PORT_EXPIRED" "$H"
+case_ wrongname 1 "cert.name.mismatch:warn" \
+    -- $R $P "$LAB_PORT_WRONGNAME" "$H"
+case_ nochain 1 "cert.chain.incomplete:warn" \
+    '.hosts[0].addresses[0].tls.chain_total == 1' \
+    -- $R $P "$LAB_PORT_NOCHAIN" "$H"
+case_ legacy 1 "tls.version.legacy:warn" \
+    '.hosts[0].addresses[0].legacy_tls.result == "accepted"' \
+    '.hosts[0].addresses[0].tls.version == "TLSv1.3"' \
+    -- $R $P "$LAB_PORT_LEGACY" "$H"
+case_ legacy-quick 0 "" '.hosts[0].addresses[0].legacy_tls.result == "untested"' \
+    -- $R --quick $P "$LAB_PORT_LEGACY" "$H"
+case_ oldonly 2 "tls.version.old:fail" \
+    '.hosts[0].addresses[0].tls.version | test("TLSv1(\\.1)?$")' \
+    -- $R $P "$LAB_PORT_OLDONLY" "$H"
+case_ implicit 0 "" '.hosts[0].addresses[0].implicit_tls' \
+    '.hosts[0].addresses[0].greeting.code == 220' \
+    '.hosts[0].addresses[0].ehlo_tls != null' \
+    -- $R --implicit-tls $P "$LAB_PORT_IMPLICIT" "$H"
+case_ hsfail 2 "tls.handshake.failed:fail" \
+    '.hosts[0].addresses[0].tls.ok == false' \
+    -- $R $P "$LAB_PORT_HSFAIL" "$H"
+case_ weak 1 "cert.key.weak:warn cert.sig.weak:warn" \
+    -- $R $P "$LAB_PORT_WEAK" "$H"
+case_ expiring 1 "cert.expiring:warn" -- $R $P "$LAB_PORT_EXPIRING" "$H"
+case_ expiring-days 0 "" -- $R --warn-days 5 $P "$LAB_PORT_EXPIRING" "$H"
+
+# postscreen: nothing may be sent before the final 220 line of the greeting.
+case_ postscreen 0 "" \
+    '.hosts[0].addresses[0].greeting.lines | length >= 2' \
+    '[.hosts[0].addresses[0].transcript[] | select(.dir != "*")] as $t |
+     ($t | map(.dir) | index("C")) as $c |
+     ($t | map(.text | startswith("220 ")) | index(true)) as $g |
+     $c != null and $g != null and $c > $g' \
+    '.hosts[0].addresses[0].timing_ms.greeting >= 1500' \
+    -- $R -4 $P "$LAB_PORT_POSTSCREEN" "$H"
+case_ postscreen-greeting-timeout 3 "smtp.greeting.timeout:warn" \
+    -- $R -4 --greeting-timeout 0.5 $P "$LAB_PORT_POSTSCREEN" "$H"
+case_ deadline 3 "probe.deadline:warn" \
+    '.hosts[0].addresses[0].end == "deadline"' \
+    -- $R -4 --timeout 0.7 $P "$LAB_PORT_POSTSCREEN" "$H"
+
+# --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
+case_ domain 0 "" '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
+    '.hosts[0].preference == 10' '.dns.mx.dnssec == "secure"' \
+    '.hosts[0].dns.a.dnssec == "secure"' '.tested_addresses == 2' \
+    -- $R $P "$LAB_PORT_GOOD" lab.test
+case_ multi-mx 0 "" '[.hosts[].name] == ["mx1.lab.test","mx2.lab.test"]' \
+    '[.hosts[].preference] == [10,20]' '.tested_addresses == 3' \
+    -- $R $P "$LAB_PORT_GOOD" multi.lab.test
+case_ implicit-mx 0 "dns.mx.implicit:info" '.dns.implicit_mx' \
+    '.hosts[0].implicit' '.hosts[0].name == "implicit.lab.test"' \
+    -- $R $P "$LAB_PORT_GOOD" implicit.lab.test
+case_ null-mx 3 "dns.mx.null:info" '.dns.null_mx' '.hosts == []' \
+    -- $R $P "$LAB_PORT_GOOD" nullmx.lab.test
+case_ nxdomain 3 "dns.nxdomain:fail" '.dns.mx.status == "nxdomain"' \
+    -- $R $P "$LAB_PORT_GOOD" nosuch.lab.test
+case_ mx-noaddress 3 "dns.mx.noaddress:fail" \
+    -- $R $P "$LAB_PORT_GOOD" nomxhost.lab.test
+case_ v6only 0 "" '[.hosts[0].addresses[].address] == ["::1"]' \
+    -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
+case_ insecure-zone 0 "" '.dns.mx.dnssec == "insecure"' \
+    '.hosts[0].dns.a.dnssec == "insecure"' \
+    -- $R $P "$LAB_PORT_GOOD" unsigned.test
+case_ family-4 0 "" '[.hosts[0].addresses[].family] == ["ipv4"]' \
+    -- $R -4 $P "$LAB_PORT_GOOD" lab.test
+case_ family-6 0 "" '[.hosts[0].addresses[].family] == ["ipv6"]' \
+    -- $R -6 $P "$LAB_PORT_GOOD" lab.test
+case_ port-in-target 0 "" '.target.port == '"$LAB_PORT_GOOD" \
+    -- $R "lab.test:$LAB_PORT_GOOD"
+
+# --- address targets, --name, --connect, --source ---
+case_ addr-name 0 "" '.hosts[0].addresses[0].reference_name == "mx.lab.test"' \
+    -- $R --name mx.lab.test $P "$LAB_PORT_GOOD" 127.0.0.1
+case_ addr-noname 0 "cert.name.unchecked:info" \
+    '.hosts[0].addresses[0].tls.verification.name_checked == false' \
+    -- $R "[127.0.0.1]:$LAB_PORT_GOOD"
+case_ addr-v6 0 "" '.hosts[0].addresses[0].family == "ipv6"' \
+    -- $R --name mx.lab.test "[::1]:$LAB_PORT_GOOD"
+case_ connect 1 "cert.name.mismatch:warn" \
+    '[.hosts[].addresses[].address] == ["127.0.0.1"]' \
+    -- $R --connect 127.0.0.1 $P "$LAB_PORT_WRONGNAME" lab.test
+case_ source 0 "" '.hosts[0].addresses[0].source == "127.0.0.2"' \
+    -- $R --source 127.0.0.2 -4 $P "$LAB_PORT_GOOD" "$H"
+check source-in-server-log grep -q 'connect from .*\[127\.0\.0\.2\]' "$LAB_MAILLOG"
+
+# --- servers that refuse or are not there ---
+case_ busy 3 "smtp.busy:warn" '.hosts[0].addresses[0].attempts == 2' \
+    -- $R -4 --retry-delay 0.2 $P "$LAB_PORT_BUSY" "$H"
+case_ reject 3 "smtp.rejected:warn" -- $R -4 $P "$LAB_PORT_REJECT" "$H"
+case_ refused 3 "connect.failed:warn" -- $R $P 10999 "$H"
+
+# --- the command line ---
+usage_err() { # exit 3, one line on stderr, nothing on stdout
+	local out err rc
+	out=$("$MX" "$@" 2>"$OUT/usage.err")
+	rc=$?
+	[ "$rc" = 3 ] && [ -z "$out" ] && [ "$(wc -l <"$OUT/usage.err")" = 1 ] &&
+		grep -q '^mxprobe: ' "$OUT/usage.err"
+}
+check usage-no-target usage_err
+check usage-bad-option usage_err --frobnicate lab.test
+check usage-bad-port usage_err --port 70000 lab.test
+check usage-bad-target usage_err 'lab..test'
+check usage-bad-target-port usage_err 'lab.test:0'
+check usage-two-targets usage_err a.test b.test
+check usage-bad-resolver usage_err --resolver not-an-ip lab.test
+check help sh -c "'$MX' --help | grep -q 'usage: mxprobe'"
+check version sh -c "'$MX' --version | grep -q '^mxprobe [0-9]'"
+check color-forced sh -c "'$MX' --color $R --port $LAB_PORT_SELFSIGNED '$H' | grep -q \$(printf '\\033')"
+check no-color-env sh -c "! NO_COLOR=1 '$MX' $R --port $LAB_PORT_SELFSIGNED '$H' | grep -q \$(printf '\\033')"
+check verbose-transcript sh -c "'$MX' -v $R --port $LAB_PORT_GOOD -4 '$H' | grep -q '> STARTTLS'"
+
+echo "integration: $pass passed, $fail failed"
+echo "$pass $fail" >"${RESULT_FILE:-/dev/null}"
+[ "$fail" = 0 ]
