@@ -165,6 +165,11 @@ verbose_probe(const struct text *t, const struct probe *p)
 	if (p->xcript_dropped)
 		fprintf(t->fp, "      (%d more lines not kept)\n",
 		    p->xcript_dropped);
+	if (p->legacy != LEGACY_UNTESTED)
+		fprintf(t->fp, "      a client offering only TLS 1.0/1.1: %s%s\n",
+		    p->legacy == LEGACY_ACCEPTED ? "accepted, " :
+		    p->legacy == LEGACY_REFUSED ? "refused" : "inconclusive",
+		    p->legacy_version);
 	if (!tls->ok)
 		return;
 	fprintf(t->fp, "      handshake: %s %s (IANA %s), kx %s, group %s, "

@@ -503,7 +503,7 @@ run_target(const struct options *o, struct report *rep, char *err,
 		str_copy(err, errlen, "cannot create event loop");
 		goto out;
 	}
-	if (tls_ctx_init(&r.tls, o->ca_file, err, errlen) == -1)
+	if (tls_ctx_init(&r.tls, o->ca_file, !o->quick, err, errlen) == -1)
 		goto out;
 	if (needs_dns(o) && (r.dns = dns_new(r.base, o->resolver,
 	    o->trust_anchor, err, errlen)) == NULL)

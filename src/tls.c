@@ -81,12 +81,15 @@ new_ctx(int minv, int maxv, const char *ciphers)
 }
 
 int
-tls_ctx_init(struct tls_ctx *t, const char *ca_file, char *err, size_t errlen)
+tls_ctx_init(struct tls_ctx *t, const char *ca_file, int legacy, char *err,
+    size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
 	t->main = new_ctx(TLS1_VERSION, 0, "DEFAULT:@SECLEVEL=0");
-	t->legacy = new_ctx(TLS1_VERSION, TLS1_1_VERSION, "ALL:@SECLEVEL=0");
-	if (t->main == NULL || t->legacy == NULL) {
+	if (legacy)
+		t->legacy = new_ctx(TLS1_VERSION, TLS1_1_VERSION,
+		    "ALL:@SECLEVEL=0");
+	if (t->main == NULL || (legacy && t->legacy == NULL)) {
 		set_err(err, errlen, "TLS setup");
 		tls_ctx_free(t);
 		return -1;
