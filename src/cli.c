@@ -283,10 +283,21 @@ finish(struct options *o, int port_opt, char *err, size_t errlen)
 	    !o->has_connect)
 		return str_fmt(err, errlen, "--name applies to an address "
 		    "target or with --connect"), -1;
+	/* A source address can only reach addresses of its own family. */
+	if (o->has_source && o->family && o->family !=
+	    o->source_addr.ss_family)
+		return str_fmt(err, errlen, "--source is not of the family "
+		    "chosen by -4/-6"), -1;
+	if (o->has_source)
+		o->family = o->source_addr.ss_family;
+	if (o->has_connect && o->family && o->family !=
+	    o->connect_addr.ss_family)
+		return str_fmt(err, errlen, "--connect address is not of the "
+		    "family chosen by -4/-6 or --source"), -1;
 	if (o->target.kind == TARGET_ADDR && o->family &&
 	    o->target.addr.ss_family != o->family)
 		return str_fmt(err, errlen, "the target address is not of the "
-		    "family chosen by -4/-6"), -1;
+		    "family chosen by -4/-6 or --source"), -1;
 	return 0;
 }
 

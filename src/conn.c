@@ -110,8 +110,10 @@ fail(struct conn *c, enum conn_fail why, const char *msg)
 	if (c->dead || c->mode == MODE_FAILED)
 		return;
 	c->mode = MODE_FAILED;
-	event_del(c->rev);
-	event_del(c->wev);
+	if (c->rev)
+		event_del(c->rev);
+	if (c->wev)
+		event_del(c->wev);
 	event_del(c->timer);
 	c->ops->failed(c->arg, why, msg);
 }

@@ -408,10 +408,10 @@ judge_tls(struct judge *j, struct probe *p)
 	if (strcmp(t->kx, "RSA") == 0)
 		add(j, "tls.cipher.nopfs", SEV_WARN, "negotiated %s", t->cipher);
 	judge_cert(j, t);
-	if (!p->implicit_tls && p->ehlo_tls.present == 0 && p->end == END_OK)
-		add(j, "smtp.ehlo.tls", SEV_WARN, "%s", p->last.code ?
+	if (!p->ehlo_tls.present)
+		add(j, "smtp.ehlo.tls", SEV_WARN, "%s", p->end == END_OK ?
 		    "the server refused EHLO after the handshake" :
-		    "no EHLO reply after the handshake");
+		    p->error[0] ? p->error : end_name(p->end));
 }
 
 /* A session that ran its course: judge what it showed. */
@@ -462,6 +462,11 @@ judge_end(struct judge *j, struct probe *p)
 {
 	char	*s;
 
+	/* Once TLS is up the facts are in, however the session ended. */
+	if (p->tls.ok && p->end != END_DEADLINE) {
+		judge_session(j, p);
+		return;
+	}
 	switch (p->end) {
 	case END_OK:
 		judge_session(j, p);
