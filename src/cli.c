@@ -63,7 +63,8 @@ cli_usage(FILE *f)
 "  192.0.2.25, [192.0.2.25], [2001:db8::25]   that address\n"
 "\n"
 "Where to connect:\n"
-"  --name NAME            SNI and certificate name for an address target\n"
+"  --name NAME            SNI and certificate name (address target or\n"
+"                         with --connect)\n"
 "  --connect ADDR         connect here instead of the addresses in DNS\n"
 "  --source ADDR          bind this local address\n"
 "  -4, -6                 IPv4 or IPv6 addresses only\n"
@@ -78,7 +79,8 @@ cli_usage(FILE *f)
 "  --warn-days N          warn when a certificate expires within N days (21)\n"
 "  --ca-file FILE         trust these CAs instead of the system store\n"
 "  --quick                skip the extra TLS 1.0/1.1 acceptance probe\n"
-"  --fail-on warn|fail    lowest severity that makes the exit status non-zero\n"
+"  --fail-on warn|fail    lowest severity that makes the exit status\n"
+"                         non-zero (warn)\n"
 "\n"
 "DNS:\n"
 "  --resolver ADDR[@PORT] send all queries to this server\n"
@@ -307,14 +309,20 @@ cli_parse(int argc, char **argv, struct options *o, char *err, size_t errlen)
 	int	 c, port_opt = 0;
 
 	defaults(o);
-	optind = 1;
+	optind = 0;	/* glibc: full reset, also of a half-read -abc cluster */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "46vh", longopts, NULL)) != -1) {
 		if (c == 'h')
 			c = OPT_HELP;
 		if (c == '?' || c == ':') {
-			str_fmt(err, errlen, "unknown option or missing value: "
-			    "'%.64s' (see --help)", argv[optind - 1]);
+			/* A short option inside a cluster: optind has not moved. */
+			if (optopt > 0 && optopt < 128)
+				str_fmt(err, errlen, "unknown option or missing "
+				    "value: '-%c' (see --help)", optopt);
+			else
+				str_fmt(err, errlen, "unknown option or missing "
+				    "value: '%.64s' (see --help)",
+				    argv[optind - 1]);
 			return -1;
 		}
 		if (apply(o, c, optarg, &port_opt, err, errlen) == -1)

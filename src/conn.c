@@ -180,7 +180,7 @@ ssl_errstr(char *out, size_t len, int sslerr)
 	if (e != 0)
 		ERR_error_string_n(e, out, len);
 	else if (sslerr == SSL_ERROR_SYSCALL)
-		str_fmt(out, len, "connection %s", errno ? strerror(errno) :
+		str_fmt(out, len, "connection: %s", errno ? strerror(errno) :
 		    "closed by server");
 	else if (sslerr == SSL_ERROR_ZERO_RETURN)
 		str_copy(out, len, "closed by server (close_notify)");

@@ -23,6 +23,10 @@ static const struct finding_def defs[] = {
 	{ "dns.mx.bogus", "the MX answer failed DNSSEC validation",
 	  "Fix the zone's DNSSEC signatures or the DS record at the parent; "
 	  "validating senders cannot deliver while answers are bogus." },
+	{ "dns.mx.malformed", "MX records that cannot be used (bad rdata or a "
+	  "target that is not a host name)",
+	  "Publish MX records whose exchange is a host name with A/AAAA "
+	  "records (RFC 5321 §5.1); never an address or an odd name." },
 	{ "dns.mx.null", "the domain publishes a null MX: it accepts no mail "
 	  "(RFC 7505)",
 	  "Nothing to fix if the domain should receive no mail; otherwise "
@@ -145,6 +149,10 @@ static const struct finding_def defs[] = {
 	  "give different results",
 	  "Give every node the same TLS configuration; IPv4 and IPv6 of one "
 	  "name are often different machines." },
+	{ "probe.limit", "more MX hosts or addresses than mxprobe tests; "
+	  "the rest were skipped",
+	  "Nothing to fix for most domains; so many MX hosts or addresses "
+	  "slow every sender down." },
 	{ "probe.deadline", "the total deadline ran out before this address "
 	  "was fully tested: inconclusive",
 	  "Raise --timeout, or check why the server is so slow." },
@@ -450,9 +458,6 @@ judge_session(struct judge *j, struct probe *p)
 		free(s);
 		return;
 	}
-	if (p->injected_len > 0)
-		add(j, "starttls.injection", SEV_FAIL, "%zu bytes after the 220",
-		    p->injected_len);
 	if (p->tls.ok)
 		judge_tls(j, p);
 }
@@ -462,6 +467,9 @@ judge_end(struct judge *j, struct probe *p)
 {
 	char	*s;
 
+	if (p->injected_len > 0)
+		add(j, "starttls.injection", SEV_FAIL, "%zu bytes after the 220",
+		    p->injected_len);
 	/* Once TLS is up the facts are in, however the session ended. */
 	if (p->tls.ok && p->end != END_DEADLINE) {
 		judge_session(j, p);
@@ -473,9 +481,6 @@ judge_end(struct judge *j, struct probe *p)
 		return;
 	case END_TLS_FAILED:
 		p->conclusive = 1;
-		if (p->injected_len > 0)
-			add(j, "starttls.injection", SEV_FAIL, "%zu bytes after "
-			    "the 220", p->injected_len);
 		add(j, "tls.handshake.failed", SEV_FAIL, "%s", p->tls.error);
 		return;
 	case END_CONNECT_FAILED:
@@ -531,32 +536,40 @@ judge_end(struct judge *j, struct probe *p)
 	}
 }
 
+/* What the address lookups of one host said, and whether any address came. */
 static void
 judge_dns_host(struct judge *j, struct mx_host *h)
 {
 	const struct dns_fact *f[2] = { &h->a, &h->aaaa };
-	int	 i;
+	const char *const type[2] = { "A", "AAAA" };
+	enum severity	 sev = h->nprobes > 0 ? SEV_WARN : SEV_FAIL;
+	int		 i, failed = 0;
 
-	if (h->nprobes > 0 || j->o->has_connect ||
-	    j->rep->target.kind == TARGET_ADDR)
+	if (j->o->has_connect || j->rep->target.kind == TARGET_ADDR)
 		return;
 	for (i = 0; i < 2; i++) {
-		if (!f[i]->done)
+		if (!f[i]->asked)
 			continue;
 		if (f[i]->sec == DNSSEC_BOGUS) {
-			add(j, "dns.addr.bogus", SEV_FAIL, "%s: %s", h->name,
-			    f[i]->why_bogus);
-			return;
-		}
-		if (f[i]->error || (f[i]->rcode != 0 && !f[i]->nxdomain)) {
-			add(j, "dns.addr.error", SEV_FAIL, "%s: %s", h->name,
-			    f[i]->errstr);
-			return;
+			add(j, "dns.addr.bogus", sev, "%s %s: %s", h->name,
+			    type[i], f[i]->why_bogus);
+			failed = 1;
+		} else if (!f[i]->done || f[i]->error ||
+		    (f[i]->rcode != 0 && !f[i]->nxdomain)) {
+			add(j, "dns.addr.error", sev, "%s %s: %s", h->name,
+			    type[i], f[i]->done ? f[i]->errstr : "no answer");
+			failed = 1;
 		}
 	}
-	add(j, "dns.mx.noaddress", SEV_FAIL, "%s has no %s", h->name,
-	    j->o->family == AF_INET ? "A record" : j->o->family == AF_INET6 ?
-	    "AAAA record" : "A or AAAA record");
+	if (h->addr_dropped > 0)
+		add(j, "probe.limit", SEV_INFO, "%s: %d addresses not tested "
+		    "(at most %d per family)", h->name, h->addr_dropped,
+		    RUN_ADDRS_MAX);
+	if (h->nprobes == 0 && !failed)
+		add(j, "dns.mx.noaddress", SEV_FAIL, "%s has no %s", h->name,
+		    j->o->family == AF_INET ? "A record" :
+		    j->o->family == AF_INET6 ? "AAAA record" :
+		    "A or AAAA record");
 }
 
 static int
@@ -583,6 +596,15 @@ judge_dns_mx(struct judge *j)
 		add(j, "dns.mx.null", SEV_INFO, "%s MX 0 .", r->target.name);
 		return -1;
 	}
+	if (r->mx_bad > 0)
+		add(j, "dns.mx.malformed", r->nhosts > 0 ? SEV_WARN : SEV_FAIL,
+		    "%d of the MX records of %s cannot be used", r->mx_bad,
+		    r->target.name);
+	if (r->nhosts == 0 && !r->implicit_mx)
+		return -1;
+	if (r->mx_dropped > 0)
+		add(j, "probe.limit", SEV_INFO, "%d MX hosts not tested (the %d "
+		    "most preferred were)", r->mx_dropped, r->nhosts);
 	if (r->implicit_mx)
 		add(j, "dns.mx.implicit", SEV_INFO, "%s has no MX records",
 		    r->target.name);

@@ -50,11 +50,13 @@ main(int argc, char **argv)
 		return 3;
 	}
 	judge_report(&rep, &o, (long long)time(NULL));
-	if (o.json)
-		out_json(stdout, &rep, &o);
-	else
-		out_text(stdout, &rep, &o, use_color(&o));
-	rc = rep.exit_code;
+	if ((o.json ? out_json(stdout, &rep, &o) :
+	    out_text(stdout, &rep, &o, use_color(&o))) == -1 ||
+	    fflush(stdout) == EOF) {
+		fprintf(stderr, "mxprobe: cannot write the report\n");
+		rc = 3;
+	} else
+		rc = rep.exit_code;
 	report_free(&rep);
 	return rc;
 }

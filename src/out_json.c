@@ -104,7 +104,8 @@ ehlo_json(const struct ehlo_info *e)
 		json_array_append_new(kw, jraw(e->kw[i], strlen(e->kw[i])));
 	return json_pack("{s:o, s:o, s:o, s:o, s:i, s:o}", "extensions", ext,
 	    "size", e->size >= 0 ? json_integer(e->size) : json_null(),
-	    "auth", jstr(e->auth), "stripped_keyword", jstr(e->stripped),
+	    "auth", jstr(e->auth), "stripped_keyword", e->stripped[0] ?
+	    jraw(e->stripped, strlen(e->stripped)) : json_null(),
 	    "keywords_total", e->nkw_total, "keywords", kw);
 }
 
@@ -234,6 +235,8 @@ probe_json(const struct probe *p, long long now)
 	    legacy_name(p->legacy), "version", jstr(p->legacy_version)));
 	json_object_set_new(o, "last_reply", reply_json(&p->last));
 	json_object_set_new(o, "transcript", xcript_json(p));
+	json_object_set_new(o, "transcript_dropped",
+	    json_integer(p->xcript_dropped));
 	return o;
 }
 
@@ -245,10 +248,11 @@ host_json(const struct mx_host *h, long long now)
 
 	for (i = 0; i < h->nprobes; i++)
 		json_array_append_new(addrs, probe_json(h->probes[i], now));
-	return json_pack("{s:s, s:o, s:b, s:{s:o, s:o}, s:o}", "name",
+	return json_pack("{s:s, s:o, s:b, s:{s:o, s:o}, s:o, s:i}", "name",
 	    h->name, "preference", h->pref >= 0 ? json_integer(h->pref) :
 	    json_null(), "implicit", h->implicit, "dns", "a", dns_json(&h->a),
-	    "aaaa", dns_json(&h->aaaa), "addresses", addrs);
+	    "aaaa", dns_json(&h->aaaa), "addresses", addrs,
+	    "addresses_skipped", h->addr_dropped);
 }
 
 static json_t *
@@ -284,16 +288,22 @@ out_json(FILE *fp, const struct report *r, const struct options *o)
 	    kinds[r->target.kind], "name", r->target.name, "port", r->port,
 	    "implicit_tls", o->implicit_tls, "policy", r->policy, "started",
 	    jtime(r->started), "duration_ms", jms(r->ms));
-	json_object_set_new(root, "dns", json_pack("{s:o, s:b, s:b}", "mx",
-	    r->target.kind == TARGET_DOMAIN ? dns_json(&r->mx) : json_null(),
-	    "null_mx", r->null_mx, "implicit_mx", r->implicit_mx));
+	if (root == NULL) {
+		json_decref(hosts);
+		return -1;
+	}
+	json_object_set_new(root, "dns", json_pack("{s:o, s:b, s:b, s:i, s:i}",
+	    "mx", r->target.kind == TARGET_DOMAIN ? dns_json(&r->mx) :
+	    json_null(), "null_mx", r->null_mx, "implicit_mx", r->implicit_mx,
+	    "mx_malformed", r->mx_bad, "mx_skipped", r->mx_dropped));
 	json_object_set_new(root, "hosts", hosts);
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "verdict", json_string(r->untestable ?
 	    "untested" : severity_name(r->verdict)));
 	json_object_set_new(root, "tested_addresses", json_integer(r->tested));
 	json_object_set_new(root, "exit_code", json_integer(r->exit_code));
-	rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_ENSURE_ASCII |
+	    JSON_REAL_PRECISION(12));
 	fputc('\n', fp);
 	json_decref(root);
 	return rc;

@@ -80,6 +80,46 @@ tls_fact_free(struct tls_fact *t)
 	t->nchain = t->nverified = 0;
 }
 
+/* Everything one session recorded, freed; the probe's identity stays. */
+static void
+probe_free_facts(struct probe *p)
+{
+	smtp_reply_free(&p->greeting);
+	smtp_reply_free(&p->last);
+	ehlo_free(&p->ehlo);
+	ehlo_free(&p->ehlo_tls);
+	free(p->injected);
+	p->injected = NULL;
+	tls_fact_free(&p->tls);
+}
+
+void
+probe_reset(struct probe *p)
+{
+	struct probe	 keep = *p;
+
+	probe_free_facts(p);
+	memset(p, 0, sizeof(*p));
+	memcpy(&p->addr, &keep.addr, sizeof(p->addr));
+	p->addrlen = keep.addrlen;
+	memcpy(p->addr_text, keep.addr_text, sizeof(p->addr_text));
+	p->family = keep.family;
+	p->port = keep.port;
+	p->implicit_tls = keep.implicit_tls;
+	p->refname = keep.refname;
+	p->attempts = keep.attempts;
+	p->legacy = keep.legacy;
+	memcpy(p->legacy_version, keep.legacy_version,
+	    sizeof(p->legacy_version));
+	p->xcript = keep.xcript;
+	p->nxcript = keep.nxcript;
+	p->xcript_dropped = keep.xcript_dropped;
+	smtp_reply_init(&p->greeting);
+	smtp_reply_init(&p->last);
+	p->tls.alert = -1;
+	p->ehlo.size = p->ehlo_tls.size = -1;
+}
+
 void
 probe_free(struct probe *p)
 {
@@ -87,12 +127,7 @@ probe_free(struct probe *p)
 
 	if (p == NULL)
 		return;
-	smtp_reply_free(&p->greeting);
-	smtp_reply_free(&p->last);
-	ehlo_free(&p->ehlo);
-	ehlo_free(&p->ehlo_tls);
-	free(p->injected);
-	tls_fact_free(&p->tls);
+	probe_free_facts(p);
 	for (i = 0; i < p->nxcript; i++)
 		free(p->xcript[i].data);
 	free(p->xcript);

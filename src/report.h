@@ -13,10 +13,14 @@
 #include "smtp_parse.h"
 #include "target.h"
 
+#define RUN_MX_MAX	20	/* MX hosts probed per domain */
+#define RUN_ADDRS_MAX	16	/* addresses probed per host and family */
+
 enum dnssec { DNSSEC_UNKNOWN, DNSSEC_INSECURE, DNSSEC_SECURE, DNSSEC_BOGUS };
 
 /* One DNS lookup as the report records it. */
 struct dns_fact {
+	int		 asked;		/* a query was sent */
 	int		 done;
 	int		 rcode;		/* DNS rcode, 0 = NOERROR */
 	int		 nxdomain;
@@ -150,6 +154,7 @@ struct mx_host {
 	int		 pref;
 	int		 implicit;	/* implicit MX: the domain itself */
 	struct dns_fact	 a, aaaa;
+	int		 addr_dropped;	/* addresses past RUN_ADDRS_MAX */
 	struct probe	**probes;
 	int		 nprobes;
 };
@@ -176,6 +181,8 @@ struct report {
 	struct dns_fact	 mx;		/* for domain targets */
 	int		 null_mx;
 	int		 implicit_mx;
+	int		 mx_bad;	/* MX records that did not decode */
+	int		 mx_dropped;	/* MX hosts past RUN_MX_MAX */
 	struct mx_host	**hosts;
 	int		 nhosts;
 	struct finding	*findings;
@@ -188,6 +195,8 @@ struct report {
 
 struct probe	*probe_new(void);
 void		 probe_free(struct probe *);
+/* Forget one session's facts before a retry; keep identity and transcript. */
+void		 probe_reset(struct probe *);
 struct probe	*report_add_probe(struct mx_host *);
 struct mx_host	*report_add_host(struct report *, const char *name, int pref);
 void		 report_free(struct report *);

@@ -17,8 +17,6 @@
 #include "smtp.h"
 #include "tls.h"
 
-#define RUN_MX_MAX		20	/* MX hosts probed per domain */
-#define RUN_ADDRS_MAX		16	/* addresses probed per host and family */
 
 struct task;
 
@@ -118,23 +116,6 @@ retry_cb(evutil_socket_t fd, short what, void *arg)
 
 	probe_xcript(t->p, 0, '*', "retrying after back-off", 23);
 	task_try_start(t);
-}
-
-/* Reset what a 4xx attempt recorded; keep the transcript and the count. */
-static void
-probe_reset(struct probe *p)
-{
-	smtp_reply_free(&p->greeting);
-	smtp_reply_free(&p->last);
-	smtp_reply_init(&p->greeting);
-	smtp_reply_init(&p->last);
-	ehlo_free(&p->ehlo);
-	ehlo_free(&p->ehlo_tls);
-	p->end = END_NONE;
-	p->error[0] = '\0';
-	p->stage = STAGE_NONE;
-	p->starttls_code = p->ehlo_code = 0;
-	p->helo_fallback = 0;
 }
 
 static int
@@ -269,8 +250,16 @@ addr_cb(void *arg, const struct dns_answer *a)
 	struct sockaddr_storage	 ss;
 	int			 i, n = 0;
 
-	*(q->family == AF_INET ? &q->host->a : &q->host->aaaa) = a->fact;
-	for (i = 0; i < a->n && n < RUN_ADDRS_MAX; i++) {
+	struct dns_fact		*f = q->family == AF_INET ? &q->host->a :
+				    &q->host->aaaa;
+
+	*f = a->fact;
+	f->asked = 1;
+	for (i = 0; i < a->n; i++) {
+		if (n >= RUN_ADDRS_MAX) {
+			q->host->addr_dropped++;
+			continue;
+		}
 		memset(&ss, 0, sizeof(ss));
 		if (q->family == AF_INET && a->len[i] == 4) {
 			ss.ss_family = AF_INET;
@@ -298,6 +287,7 @@ query_addrs(struct run *r, struct mx_host *h, int family)
 	q->run = r;
 	q->host = h;
 	q->family = family;
+	(family == AF_INET ? &h->a : &h->aaaa)->asked = 1;
 	if (dns_query(r->dns, h->name, family == AF_INET ? DNS_TYPE_A :
 	    DNS_TYPE_AAAA, addr_cb, q) == -1) {
 		struct dns_fact *f = family == AF_INET ? &h->a : &h->aaaa;
@@ -339,23 +329,30 @@ mx_cmp(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* Decode, sort by preference (RFC 5321 §5.1), drop duplicates. */
+#define MX_DECODE_MAX	256	/* records decoded before sorting */
+
+/*
+ * Decode, drop duplicates, sort by preference (RFC 5321 §5.1). The caller
+ * takes the best RUN_MX_MAX: sorting first keeps the preferred hosts.
+ */
 static int
 mx_records(const struct dns_answer *a, struct mx_rec *out, int max,
-    int *null_mx)
+    struct report *rep)
 {
 	int	 i, j, n = 0;
 
-	*null_mx = 0;
+	rep->null_mx = 0;
 	for (i = 0; i < a->n; i++) {
 		struct mx_rec m;
 
 		if (dnswire_mx(a->data[i], (size_t)a->len[i], &m.pref, m.name,
-		    sizeof(m.name)) == -1)
+		    sizeof(m.name)) == -1) {
+			rep->mx_bad++;
 			continue;
+		}
 		/* RFC 7505: a lone "MX 0 ." says the domain takes no mail. */
 		if (m.name[0] == '\0') {
-			*null_mx = 1;
+			rep->null_mx = 1;
 			continue;
 		}
 		for (j = 0; j < n && strcmp(out[j].name, m.name) != 0; j++)
@@ -367,9 +364,11 @@ mx_records(const struct dns_answer *a, struct mx_rec *out, int max,
 		}
 		if (n < max)
 			out[n++] = m;
+		else
+			rep->mx_dropped++;
 	}
 	if (n > 0)
-		*null_mx = 0;
+		rep->null_mx = 0;
 	qsort(out, (size_t)n, sizeof(out[0]), mx_cmp);
 	return n;
 }
@@ -379,7 +378,7 @@ mx_cb(void *arg, const struct dns_answer *a)
 {
 	struct run	*r = arg;
 	struct report	*rep = r->rep;
-	struct mx_rec	 mx[RUN_MX_MAX];
+	struct mx_rec	*mx;
 	struct mx_host	*h;
 	int		 i, n;
 
@@ -391,12 +390,26 @@ mx_cb(void *arg, const struct dns_answer *a)
 		h->implicit = 1;
 		resolve_host(r, h);
 	} else if (a->n > 0) {
-		n = mx_records(a, mx, RUN_MX_MAX, &rep->null_mx);
-		for (i = 0; i < n; i++)
+		mx = xcalloc(MX_DECODE_MAX, sizeof(*mx));
+		n = mx_records(a, mx, MX_DECODE_MAX, rep);
+		for (i = 0; i < n; i++) {
+			if (i >= RUN_MX_MAX) {
+				rep->mx_dropped++;
+				continue;
+			}
 			resolve_host(r, report_add_host(rep, mx[i].name,
 			    mx[i].pref));
+		}
+		free(mx);
 	}
 	work_done(r);
+}
+
+static void
+unanswered(struct dns_fact *f)
+{
+	f->done = f->error = 1;
+	str_copy(f->errstr, sizeof(f->errstr), "no answer before the deadline");
 }
 
 static void
@@ -404,6 +417,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct run	*r = arg;
 	struct task	*t;
+	int		 i;
 
 	for (t = r->tasks; t != NULL; t = t->next) {
 		if (t->sess != NULL) {
@@ -419,10 +433,16 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			    "tested");
 		}
 	}
+	for (i = 0; i < r->rep->nhosts; i++) {
+		struct mx_host *h = r->rep->hosts[i];
+
+		if (h->a.asked && !h->a.done)
+			unanswered(&h->a);
+		if (h->aaaa.asked && !h->aaaa.done)
+			unanswered(&h->aaaa);
+	}
 	if (!r->rep->mx.done && r->rep->target.kind == TARGET_DOMAIN) {
-		r->rep->mx.done = r->rep->mx.error = 1;
-		str_copy(r->rep->mx.errstr, sizeof(r->rep->mx.errstr),
-		    "no answer before the deadline");
+		unanswered(&r->rep->mx);
 	}
 	event_base_loopbreak(r->base);
 }

@@ -105,7 +105,7 @@ smtp_state(struct smtp_session *s, enum smtp_state st)
 {
 	double	 t = phase_timeout(s, st), left = s->par.deadline - mono_now();
 
-	if (s->par.opt->verbose >= 2)
+	if (s->par.opt->verbose >= 2 && st != s->state)
 		note(s, "state %s -> %s", state_names[s->state],
 		    state_names[st]);
 	s->state = st;
@@ -230,6 +230,9 @@ on_greeting(struct smtp_session *s)
 	/* RFC 5321 §3.1: after a 554 greeting the client sends QUIT. */
 	s->p->end = code >= 500 ? END_REJECTED : code >= 400 ? END_BUSY :
 	    END_PROTOCOL;
+	if (s->p->end == END_PROTOCOL)
+		str_fmt(s->p->error, sizeof(s->p->error), "greeting code %d "
+		    "instead of 220", code);
 	quit(s);
 }
 
@@ -264,6 +267,11 @@ on_ehlo(struct smtp_session *s)
 	}
 	if (code >= 400 && code < 500)
 		s->p->end = END_BUSY;
+	else if (code < 400) {
+		s->p->end = END_PROTOCOL;
+		str_fmt(s->p->error, sizeof(s->p->error), "EHLO answered %d "
+		    "instead of 250", code);
+	}
 	quit(s);
 }
 

@@ -179,6 +179,9 @@ parse_auth(struct ehlo_info *e, const char *p, size_t len)
 {
 	size_t	 i, have = strlen(e->auth);
 
+	/* A second AUTH line: keep its mechanisms separate words. */
+	if (have > 0 && have + 2 < sizeof(e->auth))
+		e->auth[have++] = ' ';
 	for (i = 0; i < len && have + 2 < sizeof(e->auth); i++) {
 		unsigned char c = (unsigned char)p[i];
 

@@ -21,19 +21,21 @@ is_ldh(int c)
 int
 target_hostname_ok(const char *s, size_t len)
 {
-	size_t	 i, label = 0;
+	size_t	 i, label = 0, digits = 0;
 
 	if (len > 0 && s[len - 1] == '.')
 		len--;
-	if (len == 0 || len > 253)
+	if (len == 0 || len > 253 || s[len - 1] == '.')
 		return 0;
 	for (i = 0; i < len; i++) {
 		if (s[i] == '.') {
 			if (label == 0 || s[i - 1] == '-')
 				return 0;
-			label = 0;
+			label = digits = 0;
 			continue;
 		}
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
 		if (!is_ldh((unsigned char)s[i]) && s[i] != '_')
 			return 0;
 		if (label == 0 && s[i] == '-')
@@ -41,7 +43,8 @@ target_hostname_ok(const char *s, size_t len)
 		if (++label > 63)
 			return 0;
 	}
-	return s[len - 1] != '-';
+	/* An all-numeric last label is a mistyped address, not a name. */
+	return s[len - 1] != '-' && digits != label;
 }
 
 int
