@@ -207,6 +207,10 @@ check color-forced sh -c "'$MX' --color $R --port $LAB_PORT_SELFSIGNED '$H' | gr
 check no-color-env sh -c "! NO_COLOR=1 '$MX' $R --port $LAB_PORT_SELFSIGNED '$H' | grep -q \$(printf '\\033')"
 check verbose-transcript sh -c "'$MX' -v $R --port $LAB_PORT_GOOD -4 '$H' | grep -q '> STARTTLS'"
 
+# Every JSON document this run produced matches the published schema.
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+check json-schema "$ROOT/docs/validate-json.sh" "$ROOT/docs/mxprobe.schema.json" "$OUT"/*.json
+
 echo "integration: $pass passed, $fail failed"
 echo "$pass $fail" >"${RESULT_FILE:-/dev/null}"
 [ "$fail" = 0 ]
