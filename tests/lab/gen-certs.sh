@@ -2,7 +2,8 @@
 # gen-certs.sh CERTDIR — create the lab PKI for mxprobe tests.
 #
 # Everything is generated fresh at "lab start" so validity dates are real
-# (the expired / expiring leaves are relative to *now*). Takes ~0.3 s.
+# (the expired / expiring leaves are relative to *now*). Takes 0.5-2 s,
+# mostly the two RSA-2048 CA keys (generated in parallel).
 #
 # Hierarchy: "mxprobe lab root" (RSA 2048) -> "mxprobe lab intermediate"
 # (RSA 2048) -> leaves. Leaves are ECDSA P-256 (fast to generate), except the
@@ -26,7 +27,7 @@ mkdir -p "$D"
 cd "$D"
 umask 077
 
-GOOD_NAMES="mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test"
+GOOD_NAMES=(mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test)
 
 # Date relative to now in the GeneralizedTime form "openssl ca" accepts.
 when() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
@@ -34,8 +35,14 @@ when() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
 # "DNS:a,DNS:b,..." for a list of names.
 san() { local out="" n; for n in "$@"; do out="${out:+$out,}DNS:$n"; done; printf '%s' "$out"; }
 
-ec_key()  { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
-rsa_key() { openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:"$2" -out "$1" 2>/dev/null; }
+# new_csr KEYSPEC NAME CN: new key NAME.key + CSR NAME.csr in one openssl run.
+# KEYSPEC: ec (P-256) or rsa:BITS.
+new_csr() {
+	local spec=$1
+	[ "$spec" = ec ] && spec="ec -pkeyopt ec_paramgen_curve:P-256"
+	# shellcheck disable=SC2086  # spec is deliberately split
+	openssl req -new -newkey $spec -nodes -keyout "$2.key" -subj "/CN=$3" -out "$2.csr" 2>/dev/null
+}
 
 # One minimal "openssl ca" database per issuer. unique_subject=no because the
 # good/expired/expiring leaves deliberately share the subject CN=mx.lab.test.
@@ -84,54 +91,59 @@ issue() {
 		|| { cat ca-"$ca"/last.log >&2; exit 1; }
 }
 
-csr() { openssl req -new -key "$1" -subj "/CN=$2" -out "$3"; }
 
 # ext_leaf takes SAN and keyUsage from the environment; CA extensions ignore them.
 # ECDSA leaves: digitalSignature only. The RSA leaf also gets keyEncipherment,
 # otherwise OpenSSL would not offer static-RSA key exchange with it.
 export LAB_SAN=DNS:unused LAB_KU=digitalSignature
 
+# --- keys + CSRs: independent, so in parallel (the two RSA-2048 keys are
+# most of the CPU time of this script) -----------------------------------
+new_csr rsa:2048 root "mxprobe lab root" &
+new_csr rsa:2048 intermediate "mxprobe lab intermediate" &
+new_csr ec       good      mx.lab.test &
+new_csr ec       expired   mx.lab.test &
+new_csr ec       expiring  mx.lab.test &
+new_csr ec       wrongname wrong.example.test &
+new_csr rsa:1024 weak      mx.lab.test &
+for job in $(jobs -p); do wait "$job"; done   # each one's status counts (set -e)
+
 # --- root (self-signed, 10 years) and intermediate (5 years) ---------------
 ca_db root
 ca_db intermediate
-rsa_key root.key 2048
-csr root.key "mxprobe lab root" root.csr
 issue root ext_ca root.csr root.pem "-1 year" "+10 years" sha256 -selfsign -keyfile root.key
-rsa_key intermediate.key 2048
-csr intermediate.key "mxprobe lab intermediate" intermediate.csr
 issue root ext_ca intermediate.csr intermediate.pem "-1 year" "+5 years" sha256 \
 	-cert root.pem -keyfile root.key
 
-# leaf NAME KEYTYPE(ec|rsa1024) CN START END MD SANNAMES...
-# Signed by the intermediate; writes NAME.key, NAME.pem, NAME.chain.pem.
+# leaf NAME KEYUSAGE CN START END MD SANNAMES...
+# Signs NAME.csr with the intermediate ("openssl ca" is sequential: one
+# database); writes NAME.pem and NAME.chain.pem.
 leaf() {
-	local name=$1 kt=$2 cn=$3 start=$4 end=$5 md=$6
-	shift 6
-	local ku=digitalSignature
-	if [ "$kt" = ec ]; then ec_key "$name.key"; else rsa_key "$name.key" 1024; ku=$ku,keyEncipherment; fi
-	csr "$name.key" "$cn" "$name.csr"
+	local name=$1 ku=$2 start=$3 end=$4 md=$5
+	shift 5
 	LAB_SAN=$(san "$@") LAB_KU=$ku issue intermediate ext_leaf "$name.csr" "$name.pem" \
 		"$start" "$end" "$md" -cert intermediate.pem -keyfile intermediate.key
 	cat "$name.key" "$name.pem" intermediate.pem > "$name.chain.pem"
 }
 
+EC=digitalSignature RSA=digitalSignature,keyEncipherment
 # good: valid 90 days in total (1 day in the past, 89 ahead)
-leaf good      ec     mx.lab.test        "-1 day"   "+89 days" sha256 $GOOD_NAMES
-leaf expired   ec     mx.lab.test        "-100 days" "-5 days" sha256 $GOOD_NAMES
-leaf expiring  ec     mx.lab.test        "-80 days" "+10 days" sha256 $GOOD_NAMES
-leaf wrongname ec     wrong.example.test "-1 day"   "+89 days" sha256 wrong.example.test
-leaf weak      rsa1024 mx.lab.test       "-1 day"   "+89 days" sha1   $GOOD_NAMES
+leaf good      $EC  "-1 day"    "+89 days" sha256 "${GOOD_NAMES[@]}"
+leaf expired   $EC  "-100 days" "-5 days"  sha256 "${GOOD_NAMES[@]}"
+leaf expiring  $EC  "-80 days"  "+10 days" sha256 "${GOOD_NAMES[@]}"
+leaf wrongname $EC  "-1 day"    "+89 days" sha256 wrong.example.test
+leaf weak      $RSA "-1 day"    "+89 days" sha1   "${GOOD_NAMES[@]}"
 
 # nochain: the good leaf without the intermediate
 cat good.key good.pem > nochain.chain.pem
 
 # selfsigned: a self-signed leaf (not a CA) for the good names, own key
-ec_key selfsigned.key
-openssl req -x509 -new -key selfsigned.key -subj "/CN=mx.lab.test" -days 90 -sha256 \
+openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout selfsigned.key -subj "/CN=mx.lab.test" -days 90 -sha256 \
 	-addext "basicConstraints=critical,CA:FALSE" \
 	-addext "keyUsage=critical,digitalSignature" \
 	-addext "extendedKeyUsage=serverAuth" \
-	-addext "subjectAltName=$(san $GOOD_NAMES)" -out selfsigned.pem
+	-addext "subjectAltName=$(san "${GOOD_NAMES[@]}")" -out selfsigned.pem 2>/dev/null
 cat selfsigned.key selfsigned.pem > selfsigned.chain.pem
 
 # Sanity: the chain of trust is what the scenarios claim.

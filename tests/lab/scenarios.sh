@@ -1,31 +1,22 @@
+# shellcheck shell=bash disable=SC2034  # sourced; the variables are used by the sourcing scripts
 # scenarios.sh — sourced by lab and gen-postfix.sh: the one place that maps
-# scenario names to ports. lab.env gets LAB_PORT_<NAME>=<port> for each.
-# Every port is served on both 127.0.0.1 and [::1].
-LAB_SCENARIOS="
-GOOD:10025
-NOTLS:10026
-SELFSIGNED:10027
-EXPIRED:10028
-WRONGNAME:10029
-NOCHAIN:10030
-LEGACY:10031
-OLDONLY:10032
-POSTSCREEN:10033
-IMPLICIT:10034
-HSFAIL:10035
-WEAK:10036
-EXPIRING:10037
-BUSY:10038
-REJECT:10039
-"
-LAB_DNS_PORT=5333
-
-# lab_port NAME: the port of scenario NAME
-lab_port() {
-	local s
-	for s in $LAB_SCENARIOS; do
-		[ "${s%%:*}" = "$1" ] && { echo "${s#*:}"; return 0; }
-	done
-	echo "no port for scenario $1" >&2
-	return 1
-}
+# scenario names to ports. lab.env gets LAB_PORT_<NAME>=<port> for each name
+# in LAB_SCENARIOS. Every port is served on both 127.0.0.1 and [::1].
+LAB_SCENARIOS="GOOD NOTLS SELFSIGNED EXPIRED WRONGNAME NOCHAIN LEGACY OLDONLY
+POSTSCREEN IMPLICIT HSFAIL WEAK EXPIRING BUSY REJECT"
+LAB_PORT_GOOD=10025
+LAB_PORT_NOTLS=10026
+LAB_PORT_SELFSIGNED=10027
+LAB_PORT_EXPIRED=10028
+LAB_PORT_WRONGNAME=10029
+LAB_PORT_NOCHAIN=10030
+LAB_PORT_LEGACY=10031
+LAB_PORT_OLDONLY=10032
+LAB_PORT_POSTSCREEN=10033
+LAB_PORT_IMPLICIT=10034
+LAB_PORT_HSFAIL=10035
+LAB_PORT_WEAK=10036
+LAB_PORT_EXPIRING=10037
+LAB_PORT_BUSY=10038
+LAB_PORT_REJECT=10039
+LAB_DNS_PORT=5333    # Knot, 127.0.0.1 only (UDP and TCP)
