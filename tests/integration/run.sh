@@ -136,6 +136,11 @@ case_ deadline 3 "probe.deadline:warn" \
     '.hosts[0].addresses[0].end == "deadline"' \
     -- $R -4 --timeout 0.7 $P "$LAB_PORT_POSTSCREEN" "$H"
 
+# One name, two machines: IPv4 good, IPv6 self-signed and legacy TLS.
+case_ split-families 1 "addr.family.differs:warn cert.selfsigned:warn tls.version.legacy:warn" \
+    '[.findings[] | select(.severity == "warn" and .id != "addr.family.differs") | .address] | unique == ["::1"]' \
+    -- $R $P "$LAB_PORT_SPLIT" "$H"
+
 # --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
 case_ domain 0 "" '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
     '.hosts[0].preference == 10' '.dns.mx.dnssec == "secure"' \

@@ -117,6 +117,21 @@ svc busy       "$LAB_PORT_BUSY" \
 svc reject     "$LAB_PORT_REJECT" \
 	"-o smtpd_delay_reject=no" "-o smtpd_client_restrictions=reject"
 
+# Split: one name, two machines in real life. IPv4 is good, IPv6 serves a
+# self-signed certificate and still accepts TLS 1.0/1.1.
+cat <<EOF2
+127.0.0.1:$LAB_PORT_SPLIT inet n - n - - smtpd
+  -o syslog_name=postfix/lab-split
+  -o {smtpd_banner = \$myhostname ESMTP lab-split-v4}
+[::1]:$LAB_PORT_SPLIT inet n - n - - smtpd
+  -o syslog_name=postfix/lab-split
+  -o {smtpd_banner = \$myhostname ESMTP lab-split-v6}
+  -o smtpd_tls_chain_files=$C/selfsigned.chain.pem
+  -o {smtpd_tls_protocols = >=TLSv1}
+  -o smtpd_tls_ciphers=medium
+  -o tls_medium_cipherlist=\$lab_seclevel0_ciphers
+EOF2
+
 # postscreen in front of a good smtpd. Empty cache and access list: every
 # connection (even from loopback = mynetworks) gets the full greet wait:
 # "220-" at once, the final "220 " from smtpd after 2 s.
