@@ -1,5 +1,6 @@
 /* Growable byte buffer with a hard ceiling, and small safe string helpers. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +174,8 @@ parse_num(const char *s, size_t len, long long min, long long max,
 		return -1;
 	for (i = 0; i < len; i++) {
 		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		if (v > (LLONG_MAX - (s[i] - '0')) / 10)
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}

@@ -646,6 +646,10 @@ judge_families(struct judge *j, struct mx_host *h)
 	buf_init(&b, 8192);
 	probe_signature(j->rep, p4, &a);
 	probe_signature(j->rep, p6, &b);
+	while (a.len > 0 && a.data[a.len - 1] == ' ')
+		a.data[--a.len] = '\0';
+	while (b.len > 0 && b.data[b.len - 1] == ' ')
+		b.data[--b.len] = '\0';
 	if (strcmp(buf_str(&a), buf_str(&b)) != 0)
 		add(j, "addr.family.differs", SEV_WARN, "%s: %s; %s: %s",
 		    p4->addr_text, a.len ? buf_str(&a) : "no findings",
