@@ -23,6 +23,28 @@ use_color(const struct options *o)
 	return isatty(STDOUT_FILENO);
 }
 
+/* One line on stderr saying why nothing could be tested (exit status 3). */
+static void
+why_untested(const struct report *r)
+{
+	const struct finding	*f = NULL;
+	int			 i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (f == NULL || r->findings[i].sev > f->sev)
+			f = &r->findings[i];
+	if (f == NULL) {
+		fprintf(stderr, "mxprobe: nothing to test\n");
+		return;
+	}
+	fprintf(stderr, "mxprobe: could not test: %s", f->id);
+	if (f->addr != NULL)
+		fprintf(stderr, " (%s)", f->addr);
+	fputs(": ", stderr);
+	out_text_detail(stderr, f->detail);
+	fputc('\n', stderr);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -50,6 +72,8 @@ main(int argc, char **argv)
 		return 3;
 	}
 	judge_report(&rep, &o, (long long)time(NULL));
+	if (rep.untestable)
+		why_untested(&rep);
 	if ((o.json ? out_json(stdout, &rep, &o) :
 	    out_text(stdout, &rep, &o, use_color(&o))) == -1 ||
 	    fflush(stdout) == EOF) {

@@ -15,4 +15,7 @@ int	out_json(FILE *, const struct report *, const struct options *);
 int	out_text(FILE *, const struct report *, const struct options *,
 	    int color);
 
+/* A finding's detail, sanitised, for a one-line message. */
+void	out_text_detail(FILE *, const char *);
+
 #endif

@@ -257,3 +257,12 @@ out_text(FILE *fp, const struct report *r, const struct options *o, int color)
 	    r->tested, r->tested == 1 ? "" : "es", r->ms, r->exit_code);
 	return ferror(fp) ? -1 : 0;
 }
+
+void
+out_text_detail(FILE *fp, const char *detail)
+{
+	char	*safe = sanitize_text_dup(detail, strlen(detail));
+
+	fputs(safe, fp);
+	free(safe);
+}

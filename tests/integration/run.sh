@@ -206,6 +206,16 @@ check usage-bad-target usage_err 'lab..test'
 check usage-bad-target-port usage_err 'lab.test:0'
 check usage-two-targets usage_err a.test b.test
 check usage-bad-resolver usage_err --resolver not-an-ip lab.test
+# An unresolvable name is bad input too: one clear line on stderr, exit 3.
+one_line_err() {
+	local rc
+	"$MX" "$@" >/dev/null 2>"$OUT/oneline.err"
+	rc=$?
+	[ "$rc" = 3 ] && [ "$(wc -l <"$OUT/oneline.err")" = 1 ] &&
+		grep -q "^mxprobe: could not test: $EXPECT" "$OUT/oneline.err"
+}
+EXPECT=dns.nxdomain check nxdomain-stderr one_line_err $R nosuch.lab.test
+EXPECT=dns.mx.noaddress check nohost-stderr one_line_err $R '[gone.lab.test]'
 check help sh -c "'$MX' --help | grep -q 'usage: mxprobe'"
 check version sh -c "'$MX' --version | grep -q '^mxprobe [0-9]'"
 check color-forced sh -c "'$MX' --color $R --port $LAB_PORT_SELFSIGNED '$H' | grep -q \$(printf '\\033')"
