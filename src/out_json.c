@@ -75,11 +75,12 @@ reply_json(const struct smtp_reply *r)
 		json_decref(lines);
 		return json_null();
 	}
-	while (p <= end && r->nlines > 0) {
+	while (r->nlines > 0) {
 		nl = memchr(p, '\n', (size_t)(end - p));
+		json_array_append_new(lines, jraw(p, (size_t)((nl ? nl : end) -
+		    p)));
 		if (nl == NULL)
-			nl = end;
-		json_array_append_new(lines, jraw(p, (size_t)(nl - p)));
+			break;
 		p = nl + 1;
 	}
 	return json_pack("{s:i, s:o}", "code", r->code, "lines", lines);
@@ -227,7 +228,8 @@ probe_json(const struct probe *p, long long now)
 	    "offered", (p->ehlo.flags & EXT_STARTTLS) != 0, "code",
 	    p->starttls_code ? json_integer(p->starttls_code) : json_null(),
 	    "injected_bytes", (json_int_t)p->injected_len, "injected",
-	    p->injected ? jraw(p->injected, strlen(p->injected)) :
+	    p->injected ? jraw(p->injected, p->injected_len < INJECTED_KEEP ?
+	    p->injected_len : INJECTED_KEEP) :
 	    json_null()));
 	json_object_set_new(o, "tls", tls_json(&p->tls, now));
 	json_object_set_new(o, "ehlo_tls", ehlo_json(&p->ehlo_tls));

@@ -67,6 +67,7 @@ struct xcript_line {
 };
 
 #define XCRIPT_LINES_MAX 400
+#define INJECTED_KEEP	512	/* bytes kept of what followed the STARTTLS 220 */
 
 struct cert_error {
 	int		 depth;

@@ -306,7 +306,8 @@ on_starttls(struct smtp_session *s)
 	 * the handshake. Such bytes are recorded and never used.
 	 */
 	if ((n = conn_pending(s->conn, &left)) > 0) {
-		s->p->injected = xstrndup(left, n > 512 ? 512 : n);
+		s->p->injected = xstrndup(left, n > INJECTED_KEEP ?
+		    INJECTED_KEEP : n);
 		s->p->injected_len = n;
 		note(s, "%zu bytes received after the STARTTLS 220 reply "
 		    "before the handshake: discarded", n);

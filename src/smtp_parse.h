@@ -79,6 +79,7 @@ struct ehlo_info {
 	char		*kw[EHLO_KEYWORDS_MAX]; /* raw lines, capped */
 };
 
+/* Parse an EHLO reply into e, which must be zeroed or previously parsed. */
 void	ehlo_parse(struct ehlo_info *, const struct smtp_reply *);
 void	ehlo_free(struct ehlo_info *);
 /* The name of one flag, e.g. "STARTTLS". */
