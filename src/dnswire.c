@@ -1,7 +1,9 @@
 /* Decoding of record data as libunbound returns it (uncompressed), pure. */
 #include <string.h>
 
+#include "buf.h"
 #include "dnswire.h"
+#include "report.h"
 
 static int
 host_byte(unsigned char c)
@@ -59,5 +61,20 @@ dnswire_mx(const unsigned char *p, size_t len, int *pref, char *name,
 	*pref = p[0] << 8 | p[1];
 	if (dnswire_name(p, len, &off, name, namelen) == -1 || off != len)
 		return -1;
+	return 0;
+}
+
+int
+dnswire_tlsa(const unsigned char *p, size_t len, struct tlsa_rec *t)
+{
+	/* Usage, selector, matching type, then at least one byte of data. */
+	if (len < 4 || len - 3 > TLSA_DATA_MAX)
+		return -1;
+	t->usage = p[0];
+	t->selector = p[1];
+	t->mtype = p[2];
+	t->len = len - 3;
+	t->data = xcalloc(1, t->len);
+	memcpy(t->data, p + 3, t->len);
 	return 0;
 }

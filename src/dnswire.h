@@ -15,4 +15,8 @@ int	dnswire_name(const unsigned char *p, size_t len, size_t *off,
 int	dnswire_mx(const unsigned char *p, size_t len, int *pref, char *name,
 	    size_t namelen);
 
+struct tlsa_rec;
+/* TLSA rdata (RFC 6698 §2.1); data is allocated. -1 if malformed. */
+int	dnswire_tlsa(const unsigned char *p, size_t len, struct tlsa_rec *);
+
 #endif

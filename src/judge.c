@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "dane.h"
 #include "judge.h"
 #include "report.h"
 #include "sanitize.h"
@@ -44,6 +45,36 @@ static const struct finding_def defs[] = {
 	  "validation",
 	  "Fix the DNSSEC signatures of the MX host's zone; validating senders "
 	  "cannot reach it." },
+	{ "dane.tlsa.bogus", "the TLSA records of an MX host failed DNSSEC "
+	  "validation",
+	  "Fix the DNSSEC signatures of the TLSA records (re-sign the zone); "
+	  "DANE senders defer all mail while they are bogus." },
+	{ "dane.tlsa.error", "the TLSA lookup of an MX host with signed "
+	  "addresses failed",
+	  "Make the zone answer TLSA queries (NXDOMAIN or NODATA when there "
+	  "are none); DANE senders defer mail on SERVFAIL (RFC 7672 §2.2)." },
+	{ "dane.tlsa.insecure", "TLSA records exist but are not "
+	  "DNSSEC-secure, so senders ignore them",
+	  "Sign the zone of the MX host (and its address records) and publish "
+	  "the DS record at the parent, or remove the TLSA records." },
+	{ "dane.tlsa.unusable", "TLSA records that SMTP senders cannot use "
+	  "(PKIX-TA/PKIX-EE usages or unknown parameters)",
+	  "Publish DANE-EE (3 1 1) or DANE-TA (2 1 1) records; RFC 7672 §3.1.3 "
+	  "makes usages 0 and 1 unusable for SMTP." },
+	{ "dane.mismatch", "no usable TLSA record matches the server's "
+	  "certificate: DANE senders will not deliver",
+	  "Publish TLSA records that match the certificate the server "
+	  "presents (the detail lists them), keeping the old ones until the "
+	  "new certificate is live everywhere." },
+	{ "dane.rollover", "only one TLSA record, matching the current key: "
+	  "the next key has no record yet",
+	  "Publish a second TLSA record for the next key (or a 2 1 1 record "
+	  "for the issuing CA) before the next certificate change." },
+	{ "dane.none", "the MX host's zone is signed but publishes no TLSA "
+	  "records",
+	  "Publish TLSA records (the detail lists records that match now) to "
+	  "protect delivery against downgrade (RFC 7672)." },
+	{ "dane.ok", "DANE authenticated the server", NULL },
 	{ "connect.failed", "the TCP connection failed",
 	  "Make sure the server listens on this address and port and that no "
 	  "firewall blocks it." },
@@ -183,6 +214,8 @@ struct judge {
 	const struct options	*o;
 	long long		 now;
 	const char		*host;
+	struct mx_host		*mxh;		/* the current host */
+	int			 dane;		/* DANE applies, with usable records */
 	struct probe		*probe;
 };
 
@@ -223,11 +256,24 @@ add(struct judge *j, const char *id, enum severity sev, const char *fmt, ...)
 		j->probe->worst = sev;
 }
 
-/* Certificate trust problems: warn for opportunistic port 25, fail if strict. */
+/* Key and signature strength: warn for opportunistic port 25, fail if strict. */
+static enum severity
+strict_sev(const struct judge *j)
+{
+	return j->o->policy == POLICY_STRICT ? SEV_FAIL : SEV_WARN;
+}
+
+/*
+ * Certificate trust problems: warn for opportunistic port 25, fail if
+ * strict; only worth knowing once DANE authenticated the server, since
+ * DANE's rules then decide (RFC 7672 §3.1).
+ */
 static enum severity
 auth_sev(const struct judge *j)
 {
-	return j->o->policy == POLICY_STRICT ? SEV_FAIL : SEV_WARN;
+	if (j->probe != NULL && j->probe->dane.ok && j->dane)
+		return SEV_INFO;
+	return strict_sev(j);
 }
 
 /* The reply text of the greeting or last reply, sanitised, one line. */
@@ -285,8 +331,10 @@ judge_dates(struct judge *j, const struct tls_fact *t)
 			    c->not_before);
 	}
 	if (leaf->not_after >= j->now && days < j->o->warn_days)
-		add(j, "cert.expiring", SEV_WARN, "expires in %lld days "
-		    "(warning threshold %d)", days, j->o->warn_days);
+		add(j, "cert.expiring", j->probe->dane.ok && j->dane &&
+		    j->probe->dane.usage == 3 ? SEV_INFO : SEV_WARN, "expires "
+		    "in %lld days (warning threshold %d)", days,
+		    j->o->warn_days);
 }
 
 static void
@@ -355,7 +403,7 @@ judge_keys(struct judge *j, const struct tls_fact *t)
 	int	 i;
 
 	if (key_weak(&t->chain[0]))
-		add(j, "cert.key.weak", auth_sev(j), "%s key of %d bits",
+		add(j, "cert.key.weak", strict_sev(j), "%s key of %d bits",
 		    t->chain[0].key_type, t->chain[0].key_bits);
 	for (i = 0; i < t->nchain; i++) {
 		const struct cert_info *c = &t->chain[i];
@@ -397,6 +445,38 @@ judge_cert(struct judge *j, const struct tls_fact *t)
 		    cert_days_left(&t->chain[0], j->now));
 }
 
+/* TLSA records that would match the chain this server presents. */
+static void
+tlsa_suggestion(const struct judge *j, const struct tls_fact *t, struct buf *b)
+{
+	buf_addf(b, "%s IN TLSA 3 1 1 %s", j->mxh->tlsa_name,
+	    t->chain[0].spki_sha256);
+	if (t->nchain > 1)
+		buf_addf(b, "; or %s IN TLSA 2 1 1 %s (the issuing CA)",
+		    j->mxh->tlsa_name, t->chain[1].spki_sha256);
+}
+
+/* DANE for one address whose handshake completed. */
+static void
+judge_dane_probe(struct judge *j, struct probe *p)
+{
+	struct buf	 b;
+
+	if (!j->dane || p->tls.nchain == 0)
+		return;
+	if (p->dane.ok) {
+		add(j, "dane.ok", SEV_OK, "TLSA %d %d %d matched certificate %d",
+		    p->dane.usage, p->dane.selector, p->dane.mtype,
+		    p->dane.depth);
+		return;
+	}
+	buf_init(&b, 2048);
+	tlsa_suggestion(j, &p->tls, &b);
+	add(j, "dane.mismatch", SEV_FAIL, "%s; records that would match: %s",
+	    p->dane.error[0] ? p->dane.error : "not checked", buf_str(&b));
+	buf_free(&b);
+}
+
 static void
 judge_tls(struct judge *j, struct probe *p)
 {
@@ -415,6 +495,7 @@ judge_tls(struct judge *j, struct probe *p)
 		    "got %s", p->legacy_version);
 	if (strcmp(t->kx, "RSA") == 0)
 		add(j, "tls.cipher.nopfs", SEV_WARN, "negotiated %s", t->cipher);
+	judge_dane_probe(j, p);
 	judge_cert(j, t);
 	if (!p->ehlo_tls.present)
 		add(j, "smtp.ehlo.tls", SEV_WARN, "%s", p->end == END_OK ?
@@ -573,6 +654,117 @@ judge_dns_host(struct judge *j, struct mx_host *h)
 }
 
 static int
+addr_secure(const struct mx_host *h)
+{
+	return h->a.sec == DNSSEC_SECURE || h->aaaa.sec == DNSSEC_SECURE;
+}
+
+/*
+ * The one place that decides whether DANE applies to a host (RFC 7672
+ * §2.2): its TLSA RRset is DNSSEC-secure and not empty, and its address
+ * records are secure. 1 if so, with at least one usable record.
+ */
+static int
+dane_applies(const struct mx_host *h)
+{
+	int	 i;
+
+	if (h->tlsa.sec != DNSSEC_SECURE || h->ntlsa == 0 || !addr_secure(h))
+		return 0;
+	for (i = 0; i < h->ntlsa; i++)
+		if (dane_usable(&h->tlsa_recs[i]))
+			return 1;
+	return 0;
+}
+
+/* The first completed handshake of a host, for suggested records. */
+static const struct probe *
+first_tls(const struct mx_host *h)
+{
+	int	 i;
+
+	for (i = 0; i < h->nprobes; i++)
+		if (h->probes[i]->tls.ok && h->probes[i]->tls.nchain > 0)
+			return h->probes[i];
+	return NULL;
+}
+
+static void
+judge_tlsa_records(struct judge *j, struct mx_host *h)
+{
+	struct buf	 b;
+	int		 i, unusable = 0, usable = 0, all_matched = 1;
+
+	buf_init(&b, 1024);
+	for (i = 0; i < h->ntlsa; i++) {
+		const struct tlsa_rec *t = &h->tlsa_recs[i];
+
+		if (dane_usable(t)) {
+			usable++;
+			continue;
+		}
+		unusable++;
+		buf_addf(&b, "%s%d %d %d", b.len ? ", " : "", t->usage,
+		    t->selector, t->mtype);
+	}
+	if (unusable > 0)
+		add(j, "dane.tlsa.unusable", SEV_WARN, "%s: %s%s", h->tlsa_name,
+		    buf_str(&b), usable ? "" : "; no usable record: DANE "
+		    "senders still insist on TLS but authenticate nothing");
+	buf_free(&b);
+	for (i = 0; i < h->nprobes; i++)
+		if (h->probes[i]->tls.ok && !h->probes[i]->dane.ok)
+			all_matched = 0;
+	if (usable == 1 && all_matched && first_tls(h) != NULL)
+		add(j, "dane.rollover", SEV_WARN, "%s has a single usable "
+		    "record", h->tlsa_name);
+}
+
+/* DANE at the host level: is there a policy, can senders use it. */
+static void
+judge_dane_host(struct judge *j, struct mx_host *h)
+{
+	const struct probe	*p;
+	struct buf		 b;
+
+	j->dane = 0;
+	if (j->o->has_connect || j->rep->target.kind == TARGET_ADDR ||
+	    !h->tlsa.asked)
+		return;
+	if (h->tlsa.sec == DNSSEC_BOGUS) {
+		add(j, "dane.tlsa.bogus", SEV_FAIL, "%s: %s", h->tlsa_name,
+		    h->tlsa.why_bogus);
+		return;
+	}
+	if (!h->tlsa.done || h->tlsa.error || (h->tlsa.rcode != 0 &&
+	    !h->tlsa.nxdomain)) {
+		if (addr_secure(h))
+			add(j, "dane.tlsa.error", SEV_FAIL, "%s: %s",
+			    h->tlsa_name, h->tlsa.done ? h->tlsa.errstr :
+			    "no answer");
+		return;
+	}
+	if (h->ntlsa > 0 && (h->tlsa.sec != DNSSEC_SECURE || !addr_secure(h))) {
+		add(j, "dane.tlsa.insecure", SEV_INFO, "%s: %s is not "
+		    "DNSSEC-secure", h->tlsa_name, h->tlsa.sec !=
+		    DNSSEC_SECURE ? "the TLSA RRset" : "the address records");
+		return;
+	}
+	if (h->ntlsa == 0) {
+		if (addr_secure(h) && (p = first_tls(h)) != NULL) {
+			buf_init(&b, 2048);
+			tlsa_suggestion(j, &p->tls, &b);
+			add(j, "dane.none", SEV_INFO, "publish e.g. %s",
+			    buf_str(&b));
+			buf_free(&b);
+		}
+		return;
+	}
+	judge_tlsa_records(j, h);
+	j->dane = dane_applies(h);
+}
+
+static int
 judge_dns_mx(struct judge *j)
 {
 	struct report	*r = j->rep;
@@ -697,7 +889,9 @@ judge_report(struct report *r, const struct options *o, long long now)
 	if (judge_dns_mx(&j) == 0) {
 		for (h = 0; h < r->nhosts; h++) {
 			j.host = r->hosts[h]->name;
+			j.mxh = r->hosts[h];
 			judge_dns_host(&j, r->hosts[h]);
+			judge_dane_host(&j, r->hosts[h]);
 			for (k = 0; k < r->hosts[h]->nprobes; k++) {
 				j.probe = r->hosts[h]->probes[k];
 				judge_end(&j, j.probe);

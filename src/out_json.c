@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "dane.h"
 #include "out.h"
 #include "report.h"
 #include "sanitize.h"
@@ -206,6 +207,18 @@ xcript_json(const struct probe *p)
 }
 
 static json_t *
+dane_json(const struct dane_fact *d)
+{
+	if (!d->checked)
+		return json_null();
+	return json_pack("{s:b, s:o, s:o}", "authenticated", d->ok,
+	    "matched", d->ok ? json_pack("{s:i, s:i, s:i, s:i}", "usage",
+	    d->usage, "selector", d->selector, "matching", d->mtype, "depth",
+	    d->depth) : json_null(), "error", d->ok ? json_null() :
+	    jstr(d->error));
+}
+
+static json_t *
 probe_json(const struct probe *p, long long now)
 {
 	json_t	*o;
@@ -232,6 +245,7 @@ probe_json(const struct probe *p, long long now)
 	    p->injected_len : INJECTED_KEEP) :
 	    json_null()));
 	json_object_set_new(o, "tls", tls_json(&p->tls, now));
+	json_object_set_new(o, "dane", dane_json(&p->dane));
 	json_object_set_new(o, "ehlo_tls", ehlo_json(&p->ehlo_tls));
 	json_object_set_new(o, "legacy_tls", json_pack("{s:s, s:o}", "result",
 	    legacy_name(p->legacy), "version", jstr(p->legacy_version)));
@@ -243,18 +257,59 @@ probe_json(const struct probe *p, long long now)
 }
 
 static json_t *
+hex_json(const unsigned char *p, size_t len)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	char			*s = xcalloc(2, len + 1);
+	json_t			*j;
+	size_t			 i;
+
+	for (i = 0; i < len; i++) {
+		s[2 * i] = digits[p[i] >> 4];
+		s[2 * i + 1] = digits[p[i] & 15];
+	}
+	j = json_string(s);
+	free(s);
+	return j;
+}
+
+static json_t *
+tlsa_json(const struct mx_host *h)
+{
+	json_t	*recs = json_array();
+	int	 i;
+
+	if (!h->tlsa.asked) {
+		json_decref(recs);
+		return json_null();
+	}
+	for (i = 0; i < h->ntlsa; i++) {
+		const struct tlsa_rec *t = &h->tlsa_recs[i];
+
+		json_array_append_new(recs, json_pack("{s:i, s:i, s:i, s:o, "
+		    "s:b}", "usage", t->usage, "selector", t->selector,
+		    "matching", t->mtype, "data", hex_json(t->data, t->len),
+		    "usable", dane_usable(t)));
+	}
+	return json_pack("{s:s, s:o, s:o, s:i}", "name", h->tlsa_name, "dns",
+	    dns_json(&h->tlsa), "records", recs, "malformed", h->ntlsa_bad);
+}
+
+static json_t *
 host_json(const struct mx_host *h, long long now)
 {
-	json_t	*addrs = json_array();
+	json_t	*addrs = json_array(), *o;
 	int	 i;
 
 	for (i = 0; i < h->nprobes; i++)
 		json_array_append_new(addrs, probe_json(h->probes[i], now));
-	return json_pack("{s:s, s:o, s:b, s:{s:o, s:o}, s:o, s:i}", "name",
+	o = json_pack("{s:s, s:o, s:b, s:{s:o, s:o}, s:o, s:i}", "name",
 	    h->name, "preference", h->pref >= 0 ? json_integer(h->pref) :
 	    json_null(), "implicit", h->implicit, "dns", "a", dns_json(&h->a),
 	    "aaaa", dns_json(&h->aaaa), "addresses", addrs,
 	    "addresses_skipped", h->addr_dropped);
+	json_object_set_new(o, "tlsa", tlsa_json(h));
+	return o;
 }
 
 static json_t *

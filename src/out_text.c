@@ -111,6 +111,9 @@ probe_row(const struct text *t, const struct probe *p)
 		if (tls->nchain > 0)
 			fprintf(t->fp, "  cert %lld days left",
 			    cert_days_left(&tls->chain[0], t->r->started));
+		if (p->dane.ok)
+			fprintf(t->fp, "  TLSA %d %d %d matched", p->dane.usage,
+			    p->dane.selector, p->dane.mtype);
 	} else if (tls->attempted)
 		fputs("TLS handshake failed", t->fp);
 	else if (p->end == END_OK && !(p->ehlo.flags & EXT_STARTTLS))
@@ -204,6 +207,9 @@ hosts(const struct text *t)
 			fprintf(t->fp, "   DNSSEC A %s, AAAA %s",
 			    mh->a.done ? dnssec_name(mh->a.sec) : "-",
 			    mh->aaaa.done ? dnssec_name(mh->aaaa.sec) : "-");
+		if (mh->tlsa.done && mh->ntlsa > 0)
+			fprintf(t->fp, ", TLSA %d record%s %s", mh->ntlsa,
+			    mh->ntlsa == 1 ? "" : "s", dnssec_name(mh->tlsa.sec));
 		fputc('\n', t->fp);
 		for (k = 0; k < mh->nprobes; k++) {
 			probe_row(t, mh->probes[k]);

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/x509.h>
+
 #include "report.h"
 
 struct mx_host *
@@ -69,6 +71,14 @@ probe_xcript(struct probe *p, double ms, char dir, const char *s, size_t len)
 }
 
 static void
+peer_chain_free(struct probe *p)
+{
+	if (p->peer_chain != NULL)
+		sk_X509_pop_free(p->peer_chain, X509_free);
+	p->peer_chain = NULL;
+}
+
+static void
 tls_fact_free(struct tls_fact *t)
 {
 	int	 i;
@@ -91,6 +101,7 @@ probe_free_facts(struct probe *p)
 	free(p->injected);
 	p->injected = NULL;
 	tls_fact_free(&p->tls);
+	peer_chain_free(p);
 }
 
 void
@@ -143,6 +154,8 @@ report_free(struct report *r)
 		for (j = 0; j < r->hosts[i]->nprobes; j++)
 			probe_free(r->hosts[i]->probes[j]);
 		free(r->hosts[i]->probes);
+		for (j = 0; j < r->hosts[i]->ntlsa; j++)
+			free(r->hosts[i]->tlsa_recs[j].data);
 		free(r->hosts[i]);
 	}
 	free(r->hosts);

@@ -59,6 +59,27 @@ enum probe_end {
 	END_INTERNAL
 };
 
+#define TLSA_RECORDS_MAX 16	/* TLSA records kept per host */
+#define TLSA_DATA_MAX	 2048	/* bytes of association data kept */
+
+/* One TLSA record (RFC 6698 §2.1). */
+struct tlsa_rec {
+	int		 usage;		/* 0 PKIX-TA, 1 PKIX-EE, 2 DANE-TA, 3 DANE-EE */
+	int		 selector;	/* 0 full certificate, 1 SubjectPublicKeyInfo */
+	int		 mtype;		/* 0 exact, 1 SHA-256, 2 SHA-512 */
+	unsigned char	*data;
+	size_t		 len;
+};
+
+/* Whether the presented chain matched the host's TLSA records. */
+struct dane_fact {
+	int		 checked;	/* usable TLSA records were tried */
+	int		 ok;		/* one matched (and, for DANE-TA, verified) */
+	int		 usage, selector, mtype;	/* the record that matched */
+	int		 depth;		/* certificate it matched */
+	char		 error[192];	/* why nothing matched */
+};
+
 struct xcript_line {
 	double		 ms;		/* since connect started */
 	char		 dir;		/* 'S' server, 'C' client, '*' note */
@@ -138,6 +159,8 @@ struct probe {
 	char		*injected;	/* bytes after STARTTLS 220, sanitised */
 	size_t		 injected_len;
 	struct tls_fact	 tls;
+	void		*peer_chain;	/* STACK_OF(X509), for DANE checks */
+	struct dane_fact dane;
 	enum legacy_result legacy;
 	char		 legacy_version[16];
 	double		 connect_ms, greeting_ms, total_ms;
@@ -156,6 +179,11 @@ struct mx_host {
 	int		 implicit;	/* implicit MX: the domain itself */
 	struct dns_fact	 a, aaaa;
 	int		 addr_dropped;	/* addresses past RUN_ADDRS_MAX */
+	char		 tlsa_name[TARGET_NAME_MAX + 16]; /* _25._tcp.host */
+	struct dns_fact	 tlsa;
+	struct tlsa_rec	 tlsa_recs[TLSA_RECORDS_MAX];
+	int		 ntlsa;
+	int		 ntlsa_bad;	/* records that did not parse */
 	struct probe	**probes;
 	int		 nprobes;
 };

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cli.h"
+#include "dane.h"
 #include "dns.h"
 #include "dnswire.h"
 #include "report.h"
@@ -300,6 +301,68 @@ query_addrs(struct run *r, struct mx_host *h, int family)
 	r->work++;
 }
 
+static void
+tlsa_cb(void *arg, const struct dns_answer *a)
+{
+	struct addr_query	*q = arg;
+	struct mx_host		*h = q->host;
+	int			 i;
+
+	h->tlsa = a->fact;
+	h->tlsa.asked = 1;
+	for (i = 0; i < a->n; i++) {
+		if (h->ntlsa >= TLSA_RECORDS_MAX ||
+		    dnswire_tlsa(a->data[i], (size_t)a->len[i],
+		    &h->tlsa_recs[h->ntlsa]) == -1)
+			h->ntlsa_bad++;
+		else
+			h->ntlsa++;
+	}
+	work_done(q->run);
+	free(q);
+}
+
+/*
+ * TLSA at _port._tcp.host (RFC 7672 §2.2.3), asked alongside the address
+ * records so that it costs no extra round trip; whether it applies (secure
+ * address records) is for the judge.
+ */
+static void
+query_tlsa(struct run *r, struct mx_host *h)
+{
+	struct addr_query	*q = xcalloc(1, sizeof(*q));
+
+	q->run = r;
+	q->host = h;
+	if (str_fmt(h->tlsa_name, sizeof(h->tlsa_name), "_%d._tcp.%s",
+	    r->o->port, h->name) == -1 || dns_query(r->dns, h->tlsa_name,
+	    DNS_TYPE_TLSA, tlsa_cb, q) == -1) {
+		free(q);
+		return;
+	}
+	h->tlsa.asked = 1;
+	r->work++;
+}
+
+/* Check each completed handshake against its host's TLSA records. */
+static void
+dane_check(struct report *rep)
+{
+	int	 i, k;
+
+	for (i = 0; i < rep->nhosts; i++) {
+		struct mx_host *h = rep->hosts[i];
+
+		if (h->ntlsa == 0 || h->tlsa.sec != DNSSEC_SECURE)
+			continue;
+		for (k = 0; k < h->nprobes; k++)
+			if (h->probes[k]->peer_chain != NULL)
+				dane_verify(h->probes[k]->peer_chain,
+				    h->tlsa_recs, h->ntlsa, h->name,
+				    &h->probes[k]->dane);
+	}
+}
+
 /* Give a host its addresses: --connect, or A and AAAA from DNS. */
 static void
 resolve_host(struct run *r, struct mx_host *h)
@@ -308,6 +371,7 @@ resolve_host(struct run *r, struct mx_host *h)
 		add_probe(r, h, &r->o->connect_addr, r->o->connect_len);
 		return;
 	}
+	query_tlsa(r, h);
 	if (r->o->family != AF_INET6)
 		query_addrs(r, h, AF_INET);
 	if (r->o->family != AF_INET)
@@ -440,6 +504,8 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			unanswered(&h->a);
 		if (h->aaaa.asked && !h->aaaa.done)
 			unanswered(&h->aaaa);
+		if (h->tlsa.asked && !h->tlsa.done)
+			unanswered(&h->tlsa);
 	}
 	if (!r->rep->mx.done && r->rep->target.kind == TARGET_DOMAIN) {
 		unanswered(&r->rep->mx);
@@ -535,6 +601,7 @@ run_target(const struct options *o, struct report *rep, char *err,
 	start(&r);
 	if (r.work > 0)
 		event_base_dispatch(r.base);
+	dane_check(rep);
 	rep->ms = (mono_now() - r.t0) * 1000.0;
 	rc = 0;
 out:

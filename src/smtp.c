@@ -405,7 +405,8 @@ cb_tls_ready(void *arg)
 	enter(s);
 	s->tls_active = 1;
 	s->p->tls.ms = (mono_now() - s->tls_t0) * 1000.0;
-	tls_collect(ssl, &s->p->tls, s->p->refname);
+	tls_collect(ssl, &s->p->tls, s->p->refname,
+	    s->par.tls_only ? NULL : &s->p->peer_chain);
 	note(s, "TLS established: %s %s, %s", s->p->tls.version,
 	    s->p->tls.cipher, s->p->tls.group[0] ? s->p->tls.group : "-");
 	if (s->par.tls_only)

@@ -180,7 +180,7 @@ collect_keys(SSL *ssl, struct tls_fact *t)
 }
 
 static void
-collect_chain(SSL *ssl, struct tls_fact *t, const char *refname)
+collect_chain(SSL *ssl, struct tls_fact *t, const char *refname, void **keep)
 {
 	STACK_OF(X509)	*sent = SSL_get_peer_cert_chain(ssl);
 	STACK_OF(X509)	*verified = SSL_get0_verified_chain(ssl);
@@ -189,6 +189,15 @@ collect_chain(SSL *ssl, struct tls_fact *t, const char *refname)
 
 	n = sent ? sk_X509_num(sent) : 0;
 	t->nchain_total = n;
+	/* Keep the chain as sent for the DANE check after the run. */
+	if (sent != NULL && keep != NULL && *keep == NULL) {
+		STACK_OF(X509) *dup = sk_X509_new_null();
+
+		for (i = 0; dup != NULL && i < n && i < CERT_CHAIN_MAX; i++)
+			if (X509_up_ref(sk_X509_value(sent, i)))
+				sk_X509_push(dup, sk_X509_value(sent, i));
+		*keep = dup;
+	}
 	for (i = 0; i < n && t->nchain < CERT_CHAIN_MAX; i++)
 		cert_info_from_x509(&t->chain[t->nchain++], sk_X509_value(sent,
 		    i));
@@ -209,7 +218,7 @@ collect_chain(SSL *ssl, struct tls_fact *t, const char *refname)
 }
 
 void
-tls_collect(SSL *ssl, struct tls_fact *t, const char *refname)
+tls_collect(SSL *ssl, struct tls_fact *t, const char *refname, void **keep)
 {
 	const SSL_CIPHER *c = SSL_get_current_cipher(ssl);
 	const char	*std;
@@ -226,7 +235,7 @@ tls_collect(SSL *ssl, struct tls_fact *t, const char *refname)
 		str_copy(t->kx, sizeof(t->kx), kx_name(SSL_CIPHER_get_kx_nid(c)));
 	}
 	collect_keys(ssl, t);
-	collect_chain(ssl, t, refname);
+	collect_chain(ssl, t, refname, keep);
 }
 
 void

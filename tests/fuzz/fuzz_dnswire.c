@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dnswire.h"
+#include "report.h"
 #include "target.h"
 
 #define CHECK(c)	do { if (!(c)) abort(); } while (0)
@@ -56,6 +57,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else
 			CHECK(off == start);
 		free(out);
+	}
+	{
+		struct tlsa_rec t;
+
+		if (dnswire_tlsa(data, size, &t) == 0) {
+			CHECK(size >= 4 && t.len == size - 3);
+			CHECK(memcmp(t.data, data + 3, t.len) == 0);
+			free(t.data);
+		}
 	}
 	return 0;
 }

@@ -89,37 +89,40 @@ case_ good 0 "" '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_GOOD" "$H"
 case_ notls 2 "starttls.missing:fail" '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_NOTLS" "$H"
-case_ selfsigned 1 "cert.selfsigned:warn" -- $R $P "$LAB_PORT_SELFSIGNED" "$H"
+# The certificate and protocol scenarios on a host in an unsigned zone, so
+# that DANE stays out of the way (DANE cases are below).
+U='[mx.unsigned.test]'
+case_ selfsigned 1 "cert.selfsigned:warn" -- $R $P "$LAB_PORT_SELFSIGNED" "$U"
 case_ selfsigned-strict 2 "cert.selfsigned:fail" \
-    -- $R --policy strict $P "$LAB_PORT_SELFSIGNED" "$H"
+    -- $R --policy strict $P "$LAB_PORT_SELFSIGNED" "$U"
 case_ selfsigned-failon 0 "cert.selfsigned:warn" \
-    -- $R --fail-on fail $P "$LAB_PORT_SELFSIGNED" "$H"
-case_ expired 1 "cert.expired:warn" -- $R $P "$LAB_PORT_EXPIRED" "$H"
+    -- $R --fail-on fail $P "$LAB_PORT_SELFSIGNED" "$U"
+case_ expired 1 "cert.expired:warn" -- $R $P "$LAB_PORT_EXPIRED" "$U"
 case_ wrongname 1 "cert.name.mismatch:warn" \
-    -- $R $P "$LAB_PORT_WRONGNAME" "$H"
+    -- $R $P "$LAB_PORT_WRONGNAME" "$U"
 case_ nochain 1 "cert.chain.incomplete:warn" \
     '.hosts[0].addresses[0].tls.chain_total == 1' \
-    -- $R $P "$LAB_PORT_NOCHAIN" "$H"
+    -- $R $P "$LAB_PORT_NOCHAIN" "$U"
 case_ legacy 1 "tls.version.legacy:warn" \
     '.hosts[0].addresses[0].legacy_tls.result == "accepted"' \
     '.hosts[0].addresses[0].tls.version == "TLSv1.3"' \
-    -- $R $P "$LAB_PORT_LEGACY" "$H"
+    -- $R $P "$LAB_PORT_LEGACY" "$U"
 case_ legacy-quick 0 "" '.hosts[0].addresses[0].legacy_tls.result == "untested"' \
-    -- $R --quick $P "$LAB_PORT_LEGACY" "$H"
+    -- $R --quick $P "$LAB_PORT_LEGACY" "$U"
 case_ oldonly 2 "tls.version.old:fail" \
     '.hosts[0].addresses[0].tls.version | test("TLSv1(\\.1)?$")' \
-    -- $R $P "$LAB_PORT_OLDONLY" "$H"
+    -- $R $P "$LAB_PORT_OLDONLY" "$U"
 case_ implicit 0 "" '.hosts[0].addresses[0].implicit_tls' \
     '.hosts[0].addresses[0].greeting.code == 220' \
     '.hosts[0].addresses[0].ehlo_tls != null' \
-    -- $R --implicit-tls $P "$LAB_PORT_IMPLICIT" "$H"
+    -- $R --implicit-tls $P "$LAB_PORT_IMPLICIT" "$U"
 case_ hsfail 2 "tls.handshake.failed:fail" \
     '.hosts[0].addresses[0].tls.ok == false' \
-    -- $R $P "$LAB_PORT_HSFAIL" "$H"
+    -- $R $P "$LAB_PORT_HSFAIL" "$U"
 case_ weak 1 "cert.key.weak:warn cert.sig.weak:warn" \
-    -- $R $P "$LAB_PORT_WEAK" "$H"
-case_ expiring 1 "cert.expiring:warn" -- $R $P "$LAB_PORT_EXPIRING" "$H"
-case_ expiring-days 0 "" -- $R --warn-days 5 $P "$LAB_PORT_EXPIRING" "$H"
+    -- $R $P "$LAB_PORT_WEAK" "$U"
+case_ expiring 1 "cert.expiring:warn" -- $R $P "$LAB_PORT_EXPIRING" "$U"
+case_ expiring-days 0 "" -- $R --warn-days 5 $P "$LAB_PORT_EXPIRING" "$U"
 
 # postscreen: nothing may be sent before the final 220 line of the greeting.
 case_ postscreen 0 "" \
@@ -129,27 +132,59 @@ case_ postscreen 0 "" \
      ($t | map(.text | startswith("220 ")) | index(true)) as $g |
      $c != null and $g != null and $c > $g' \
     '.hosts[0].addresses[0].timing_ms.greeting >= 1500' \
-    -- $R -4 $P "$LAB_PORT_POSTSCREEN" "$H"
+    -- $R $P "$LAB_PORT_POSTSCREEN" "$U"
 case_ postscreen-greeting-timeout 3 "smtp.greeting.timeout:warn" \
-    -- $R -4 --greeting-timeout 0.5 $P "$LAB_PORT_POSTSCREEN" "$H"
+    -- $R --greeting-timeout 0.5 $P "$LAB_PORT_POSTSCREEN" "$U"
 case_ deadline 3 "probe.deadline:warn" \
     '.hosts[0].addresses[0].end == "deadline"' \
-    -- $R -4 --timeout 0.7 $P "$LAB_PORT_POSTSCREEN" "$H"
+    -- $R --timeout 0.7 $P "$LAB_PORT_POSTSCREEN" "$U"
 
 # One name, two machines: IPv4 good, IPv6 self-signed and legacy TLS.
-case_ split-families 1 "addr.family.differs:warn cert.selfsigned:warn tls.version.legacy:warn" \
+case_ split-families 1 "addr.family.differs:warn cert.selfsigned:warn tls.version.legacy:warn dane.none:info" \
     '[.findings[] | select(.severity == "warn" and .id != "addr.family.differs") | .address] | unique == ["::1"]' \
     -- $R $P "$LAB_PORT_SPLIT" "$H"
+
+# --- DANE (RFC 7672): TLSA records in the signed lab.test zone ---
+case_ dane-ee 0 "" '[.hosts[0].addresses[].dane.authenticated] == [true,true]' \
+    '.hosts[0].addresses[0].dane.matched.usage == 3' \
+    '.hosts[0].tlsa.records | length == 2' '.hosts[0].tlsa.dns.dnssec == "secure"' \
+    -- $R $P "$LAB_PORT_GOOD" "$H"
+case_ dane-ta 1 "dane.rollover:warn" \
+    '.hosts[0].addresses[0].dane.matched == {"usage":2,"selector":1,"matching":1,"depth":1}' \
+    -- $R $P "$LAB_PORT_GOOD" '[mx1.lab.test]'
+case_ dane-mismatch 2 "dane.mismatch:fail" \
+    '.findings[] | select(.id == "dane.mismatch") | .detail | contains("IN TLSA 3 1 1 '"$LAB_TLSA_GOOD_SPKI"'")' \
+    -- $R $P "$LAB_PORT_GOOD" '[mx2.lab.test]'
+case_ dane-ee-selfsigned 1 "dane.rollover:warn cert.selfsigned:info" \
+    -- $R $P "$LAB_PORT_SELFSIGNED" "$H"
+case_ dane-ee-ignores-names 0 "cert.name.mismatch:info" \
+    -- $R $P "$LAB_PORT_WRONGNAME" "$H"
+case_ dane-ta-not-sent 2 "dane.mismatch:fail cert.chain.incomplete:warn" \
+    '.hosts[0].addresses[0].dane.error | contains("trust-anchor certificate")' \
+    -- $R $P "$LAB_PORT_NOCHAIN" "$H"
+case_ dane-pkix-only 1 "dane.tlsa.unusable:warn" \
+    -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
+case_ dane-insecure-zone 0 "dane.tlsa.insecure:info" \
+    '.hosts[0].addresses[0].dane == null' \
+    -- $R $P "$LAB_PORT_GOOD" unsigned.test
+case_ dane-bogus-tlsa 2 "dane.tlsa.bogus:fail" \
+    '.hosts[0].tlsa.dns.dnssec == "bogus"' '.hosts[0].dns.a.dnssec == "secure"' \
+    -- $R $P "$LAB_PORT_GOOD" bogus.test
+case_ dane-none 0 "dane.none:info" \
+    '.findings[] | select(.id == "dane.none") | .detail | contains("TLSA 3 1 1 ")' \
+    -- $R $P "$LAB_PORT_EXPIRING" --warn-days 5 "$H"
+case_ addr-bogus 3 "dns.addr.bogus:fail" -- $R $P "$LAB_PORT_GOOD" addr.bogus.test
 
 # --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
 case_ domain 0 "" '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
     '.hosts[0].preference == 10' '.dns.mx.dnssec == "secure"' \
     '.hosts[0].dns.a.dnssec == "secure"' '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_GOOD" lab.test
-case_ multi-mx 0 "" '[.hosts[].name] == ["mx1.lab.test","mx2.lab.test"]' \
+case_ multi-mx 2 "dane.rollover:warn dane.mismatch:fail" \
+    '[.hosts[].name] == ["mx1.lab.test","mx2.lab.test"]' \
     '[.hosts[].preference] == [10,20]' '.tested_addresses == 3' \
     -- $R $P "$LAB_PORT_GOOD" multi.lab.test
-case_ implicit-mx 0 "dns.mx.implicit:info" '.dns.implicit_mx' \
+case_ implicit-mx 0 "dns.mx.implicit:info dane.none:info" '.dns.implicit_mx' \
     '.hosts[0].implicit' '.hosts[0].name == "implicit.lab.test"' \
     -- $R $P "$LAB_PORT_GOOD" implicit.lab.test
 case_ null-mx 3 "dns.mx.null:info" '.dns.null_mx' '.hosts == []' \
@@ -158,9 +193,9 @@ case_ nxdomain 3 "dns.nxdomain:fail" '.dns.mx.status == "nxdomain"' \
     -- $R $P "$LAB_PORT_GOOD" nosuch.lab.test
 case_ mx-noaddress 3 "dns.mx.noaddress:fail" \
     -- $R $P "$LAB_PORT_GOOD" nomxhost.lab.test
-case_ v6only 0 "" '[.hosts[0].addresses[].address] == ["::1"]' \
+case_ v6only 1 "dane.tlsa.unusable:warn" '[.hosts[0].addresses[].address] == ["::1"]' \
     -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
-case_ insecure-zone 0 "" '.dns.mx.dnssec == "insecure"' \
+case_ insecure-zone 0 "dane.tlsa.insecure:info" '.dns.mx.dnssec == "insecure"' \
     '.hosts[0].dns.a.dnssec == "insecure"' \
     -- $R $P "$LAB_PORT_GOOD" unsigned.test
 case_ family-4 0 "" '[.hosts[0].addresses[].family] == ["ipv4"]' \

@@ -20,6 +20,11 @@
 #   <leaf>.chain.pem                  key + leaf + intermediate (smtpd_tls_chain_files)
 #   nochain.chain.pem                 key + good leaf only (intermediate missing)
 #   selfsigned.chain.pem              key + self-signed leaf
+#   next.key, next.pub.pem            ECDSA P-256 key pair with no certificate:
+#                                     the published-but-unused "next" key of
+#                                     the DANE rollover pair (gen-dns.sh)
+#   unrelated.key, unrelated.pub.pem  ECDSA P-256 key pair used by no service:
+#                                     its SPKI hash is the non-matching TLSA
 set -eu
 
 D=${1:?usage: gen-certs.sh CERTDIR}
@@ -27,7 +32,10 @@ mkdir -p "$D"
 cd "$D"
 umask 077
 
-GOOD_NAMES=(mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test)
+# mx.bogus.test / mx2.bogus.test: so that the bogus.test DANE cases differ
+# from a good host only in their DNSSEC status
+GOOD_NAMES=(mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test
+	mx.bogus.test mx2.bogus.test)
 
 # Date relative to now in the GeneralizedTime form "openssl ca" accepts.
 when() { date -u -d "$1" +%Y%m%d%H%M%SZ; }
@@ -106,6 +114,12 @@ new_csr ec       expired   mx.lab.test &
 new_csr ec       expiring  mx.lab.test &
 new_csr ec       wrongname wrong.example.test &
 new_csr rsa:1024 weak      mx.lab.test &
+# bare key pairs for the DANE records: "req -pubkey -noout" writes the public
+# key (the SPKI, PEM) in the same openssl run that makes the key
+for n in next unrelated; do
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout $n.key \
+		-subj "/CN=$n" -pubkey -noout -out $n.pub.pem 2>/dev/null &
+done
 for job in $(jobs -p); do wait "$job"; done   # each one's status counts (set -e)
 
 # --- root (self-signed, 10 years) and intermediate (5 years) ---------------

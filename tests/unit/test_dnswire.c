@@ -1,9 +1,12 @@
 /* Unit tests: DNS wire-format names and MX rdata (dnswire.c). */
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "unit.h"
 
 #include "dnswire.h"
+#include "report.h"
 #include "target.h"
 
 struct mx_case {
@@ -228,11 +231,47 @@ test_dnswire_mx_prefixes(void **state)
 	assert_int_equal(pref, 10);
 }
 
+
+static void
+test_dnswire_tlsa(void **state)
+{
+	static const unsigned char good[] = { 3, 1, 1, 0xab, 0xcd };
+	struct tlsa_rec	 t;
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(dnswire_tlsa(good, sizeof(good), &t), 0);
+	assert_int_equal(t.usage, 3);
+	assert_int_equal(t.selector, 1);
+	assert_int_equal(t.mtype, 1);
+	assert_int_equal(t.len, 2);
+	assert_memory_equal(t.data, good + 3, 2);
+	free(t.data);
+	/* Every prefix without data fails cleanly. */
+	for (i = 0; i < 4; i++) {
+		unsigned char *copy = malloc(i ? i : 1);
+
+		memcpy(copy, good, i);
+		assert_int_equal(dnswire_tlsa(copy, i, &t), -1);
+		free(copy);
+	}
+	/* Association data past the cap is refused. */
+	{
+		unsigned char *big = calloc(1, TLSA_DATA_MAX + 4);
+
+		assert_int_equal(dnswire_tlsa(big, TLSA_DATA_MAX + 4, &t), -1);
+		assert_int_equal(dnswire_tlsa(big, TLSA_DATA_MAX + 3, &t), 0);
+		free(t.data);
+		free(big);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dnswire_mx_table),
+		cmocka_unit_test(test_dnswire_tlsa),
 		cmocka_unit_test(test_dnswire_label63),
 		cmocka_unit_test(test_dnswire_name_outlen),
 		cmocka_unit_test(test_dnswire_name_long),

@@ -1,6 +1,7 @@
 /* Unit tests: facts to findings (judge.c), on hand-built reports. */
 #include <netinet/in.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <openssl/x509_vfy.h>
@@ -902,11 +903,166 @@ test_judge_defs(void **state)
 
 #define T(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
 
+
+/* A host with secure addresses and secure TLSA records (n of them). */
+static void
+dane_host(struct fx *f, int n, int usage)
+{
+	struct mx_host	*h = f->r.hosts[0];
+	int		 i;
+
+	h->a.asked = h->a.done = 1;
+	h->a.sec = DNSSEC_SECURE;
+	str_copy(h->tlsa_name, sizeof(h->tlsa_name), "_25._tcp.mx.example.test");
+	h->tlsa.asked = h->tlsa.done = 1;
+	h->tlsa.sec = DNSSEC_SECURE;
+	for (i = 0; i < n; i++) {
+		h->tlsa_recs[i].usage = usage;
+		h->tlsa_recs[i].selector = 1;
+		h->tlsa_recs[i].mtype = 1;
+		h->tlsa_recs[i].data = calloc(1, 32);
+		h->tlsa_recs[i].len = 32;
+	}
+	h->ntlsa = n;
+}
+
+static void
+dane_matched(struct probe *p, int usage)
+{
+	p->dane.checked = p->dane.ok = 1;
+	p->dane.usage = usage;
+	p->dane.selector = p->dane.mtype = 1;
+	p->dane.depth = usage == 3 ? 0 : 1;
+}
+
+/* DANE-EE matched: a self-signed certificate is only worth knowing. */
+static void
+test_judge_dane_ok_selfsigned(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 2, 3);
+	dane_matched(f->p, 3);
+	f->p->tls.errors[0].code = X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT;
+	f->p->tls.nerrors = 1;
+	run(f);
+	expect(&f->r, "dane.ok", SEV_OK);
+	expect(&f->r, "cert.selfsigned", SEV_INFO);
+	assert_null(fix_find(&f->r, "dane.rollover"));
+	expect_exit(&f->r, 0);
+}
+
+static void
+test_judge_dane_mismatch(void **state)
+{
+	struct fx	*f = *state;
+	const struct finding *m;
+
+	dane_host(f, 2, 3);
+	f->p->dane.checked = 1;
+	run(f);
+	expect(&f->r, "dane.mismatch", SEV_FAIL);
+	m = fix_find(&f->r, "dane.mismatch");
+	assert_non_null(strstr(m->detail, "_25._tcp.mx.example.test IN TLSA 3 1 1 "));
+	expect_exit(&f->r, 2);
+}
+
+static void
+test_judge_dane_rollover(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 1, 3);
+	dane_matched(f->p, 3);
+	run(f);
+	expect(&f->r, "dane.rollover", SEV_WARN);
+	expect_exit(&f->r, 1);
+}
+
+/* PKIX-EE only: unusable for SMTP, and nothing to mismatch. */
+static void
+test_judge_dane_unusable(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 1, 1);
+	run(f);
+	expect(&f->r, "dane.tlsa.unusable", SEV_WARN);
+	assert_null(fix_find(&f->r, "dane.mismatch"));
+	assert_null(fix_find(&f->r, "dane.ok"));
+}
+
+static void
+test_judge_dane_bogus(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 2, 3);
+	f->r.hosts[0]->tlsa.sec = DNSSEC_BOGUS;
+	run(f);
+	expect(&f->r, "dane.tlsa.bogus", SEV_FAIL);
+	assert_null(fix_find(&f->r, "dane.mismatch"));
+}
+
+static void
+test_judge_dane_insecure(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 2, 3);
+	f->r.hosts[0]->tlsa.sec = DNSSEC_INSECURE;
+	f->p->dane.checked = 1;
+	run(f);
+	expect(&f->r, "dane.tlsa.insecure", SEV_INFO);
+	assert_null(fix_find(&f->r, "dane.mismatch"));
+	expect_exit(&f->r, 0);
+}
+
+/* SERVFAIL on TLSA matters only where the addresses are secure. */
+static void
+test_judge_dane_servfail(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 0, 3);
+	f->r.hosts[0]->tlsa.rcode = 2;
+	run(f);
+	expect(&f->r, "dane.tlsa.error", SEV_FAIL);
+	report_free(&f->r);
+	fix_report(&f->r, &f->o);
+	f->p = fix_good_host(&f->r, "mx.example.test");
+	dane_host(f, 0, 3);
+	f->r.hosts[0]->tlsa.rcode = 2;
+	f->r.hosts[0]->a.sec = DNSSEC_INSECURE;
+	run(f);
+	assert_null(fix_find(&f->r, "dane.tlsa.error"));
+}
+
+static void
+test_judge_dane_none(void **state)
+{
+	struct fx	*f = *state;
+
+	dane_host(f, 0, 3);
+	f->r.hosts[0]->tlsa.nxdomain = 1;
+	run(f);
+	expect(&f->r, "dane.none", SEV_INFO);
+	expect_exit(&f->r, 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_judge_good),
+		T(test_judge_dane_ok_selfsigned),
+		T(test_judge_dane_mismatch),
+		T(test_judge_dane_rollover),
+		T(test_judge_dane_unusable),
+		T(test_judge_dane_bogus),
+		T(test_judge_dane_insecure),
+		T(test_judge_dane_servfail),
+		T(test_judge_dane_none),
 		T(test_judge_no_starttls),
 		T(test_judge_stripped),
 		T(test_judge_starttls_rejected),
