@@ -256,21 +256,46 @@ cert_info_free(struct cert_info *ci)
 	memset(ci, 0, sizeof(*ci));
 }
 
-int
-cert_matches_host(const struct cert_info *ci, const char *host)
+/* One DNS-ID or CN value, usable only if it is plain ASCII without NUL. */
+static int
+name_matches(const ASN1_STRING *s, const char *host)
 {
-	int	 i;
+	const unsigned char	*p = ASN1_STRING_get0_data(s);
+	size_t			 len = (size_t)ASN1_STRING_length(s);
 
-	/* RFC 6125 §6.4.4: the CN counts only without DNS-ID SANs. */
-	if (ci->nsan_total > 0) {
-		for (i = 0; i < ci->nsan; i++)
-			if (!ci->san_bad[i] && certname_match(ci->san[i],
-			    strlen(ci->san[i]), host))
-				return 1;
-		return 0;
+	return !bytes_bad(p, len) && certname_match((const char *)p, len,
+	    host);
+}
+
+int
+cert_matches_host(X509 *x, const char *host)
+{
+	GENERAL_NAMES		*gens;
+	const X509_NAME		*n = X509_get_subject_name(x);
+	int			 i, last = -1, seen = 0, ok = 0;
+
+	/*
+	 * Every DNS-ID counts, not only the ones kept for the report; the CN
+	 * only without DNS-IDs (RFC 6125 §6.4.4), and only the last one.
+	 */
+	gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	for (i = 0; gens != NULL && i < sk_GENERAL_NAME_num(gens) && !ok;
+	    i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+
+		if (g->type != GEN_DNS)
+			continue;
+		seen = 1;
+		ok = name_matches(g->d.dNSName, host);
 	}
-	return ci->cn != NULL && !ci->cn_bad &&
-	    certname_match(ci->cn, strlen(ci->cn), host);
+	GENERAL_NAMES_free(gens);
+	if (seen)
+		return ok;
+	i = -1;
+	while ((i = X509_NAME_get_index_by_NID(n, NID_commonName, i)) >= 0)
+		last = i;
+	return last >= 0 && name_matches(X509_NAME_ENTRY_get_data(
+	    X509_NAME_get_entry(n, last)), host);
 }
 
 long long

@@ -36,8 +36,11 @@ struct cert_info {
 
 int	cert_info_from_x509(struct cert_info *, struct x509_st *);
 void	cert_info_free(struct cert_info *);
-/* RFC 6125 match of host against DNS SANs, or the CN when none exist. */
-int	cert_matches_host(const struct cert_info *, const char *host);
+/*
+ * RFC 6125 match of host against every DNS SAN of the certificate (not only
+ * those kept in cert_info), or the last CN when it has none.
+ */
+int	cert_matches_host(struct x509_st *, const char *host);
 /* Whole days from now until not_after (negative once expired). */
 long long cert_days_left(const struct cert_info *, long long now);
 

@@ -183,7 +183,7 @@ ssl_errstr(char *out, size_t len, int sslerr)
 		str_fmt(out, len, "connection: %s", errno ? strerror(errno) :
 		    "closed by server");
 	else if (sslerr == SSL_ERROR_ZERO_RETURN)
-		str_copy(out, len, "closed by server (close_notify)");
+		str_copy(out, len, "connection closed by server");
 	else
 		str_fmt(out, len, "TLS error %d", sslerr);
 	ERR_clear_error();
@@ -290,6 +290,10 @@ handshake_step(struct conn *c)
 		return;
 	}
 	ssl_errstr(msg, sizeof(msg), e);
+	if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL &&
+	    strncmp(msg, "connection", 10) == 0))
+		str_copy(msg, sizeof(msg), "connection closed by server during "
+		    "the handshake");
 	fail(c, CONN_FAIL_TLS, msg);
 }
 
@@ -428,6 +432,12 @@ connected(struct conn *c)
 
 	if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &len) == -1)
 		err = errno;
+	/* A reset after the handshake of TCP: the server took and dropped us. */
+	if (err == ECONNRESET || err == EPIPE) {
+		fail(c, CONN_FAIL_CLOSED, "connection reset by server right "
+		    "after it was accepted");
+		return;
+	}
 	if (err != 0) {
 		fail(c, CONN_FAIL_CONNECT, strerror(err));
 		return;

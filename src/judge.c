@@ -94,8 +94,8 @@ static const struct finding_def defs[] = {
 	  "inconclusive",
 	  "Try again later or from another address; if it persists, the "
 	  "server refuses connections from this client." },
-	{ "smtp.rejected", "the server refused the session with a 5xx "
-	  "greeting: inconclusive",
+	{ "smtp.rejected", "the server refused the session (5xx greeting, or "
+	  "EHLO and HELO both refused): inconclusive",
 	  "The server blocks this client's address; test from an address it "
 	  "accepts." },
 	{ "smtp.reply.malformed", "a reply that is not valid SMTP",

@@ -63,8 +63,6 @@ sanitize_text(struct buf *b, const char *p, size_t len)
 		n = utf8_seq(s + i, len - i, &cp);
 		if (n == 0)
 			r = buf_addf(b, "\\x%02x", s[i++]);
-		else if (cp == '\\')
-			r = buf_adds(b, "\\\\"), i++;
 		else if (cp_dangerous(cp) && n == 1)
 			r = buf_addf(b, "\\x%02lx", cp), i++;
 		else if (cp_dangerous(cp))

@@ -9,7 +9,10 @@ struct buf;
 /*
  * Terminal form: printable ASCII and printable UTF-8 pass; control bytes,
  * escape sequences, C1 controls, bidi overrides and invalid UTF-8 become
- * visible escapes (\x1b, \u{202e}).
+ * visible escapes (\x1b, \u{202e}). Idempotent: text already sanitised
+ * (certificate names, finding details) passes unchanged, so a renderer can
+ * sanitise everything it prints. A backslash is not escaped: a server can
+ * make text that looks like an escape, never one a terminal acts on.
  */
 int	sanitize_text(struct buf *, const char *, size_t);
 /* Same, into a fresh NUL-terminated string. */

@@ -281,9 +281,11 @@ on_helo(struct smtp_session *s)
 	if (s->reply.code == 250)
 		s->p->helo_fallback = 1;
 	keep_last(s);
-	if (s->reply.code == 421 || (s->p->last.code >= 400 &&
-	    s->p->last.code < 500))
+	if (s->p->last.code >= 400 && s->p->last.code < 500)
 		s->p->end = END_BUSY;
+	/* EHLO and HELO refused: the server will not talk to this client. */
+	else if (s->p->last.code >= 500)
+		s->p->end = END_REJECTED;
 	quit(s);
 }
 
@@ -457,6 +459,8 @@ cb_failed(void *arg, enum conn_fail why, const char *msg)
 	}
 	if (why == CONN_FAIL_LINE)
 		s->p->reply_error = REPLY_ERR_BYTES;
+	if (why == CONN_FAIL_CLOSED && s->state == S_CONNECT)
+		s->p->stage = STAGE_GREETING;
 	smtp_finish(s, end, msg);
 out:
 	leave(s);

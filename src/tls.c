@@ -52,7 +52,8 @@ info_cb(const SSL *ssl, int where, int ret)
 {
 	struct tls_fact	*t = SSL_get_app_data(ssl);
 
-	if (t != NULL && (where & SSL_CB_READ_ALERT))
+	/* SSL_CB_READ_ALERT shares its alert bit with SSL_CB_WRITE_ALERT. */
+	if (t != NULL && (where & SSL_CB_READ_ALERT) == SSL_CB_READ_ALERT)
 		t->alert = ret & 0xff;
 }
 
@@ -75,6 +76,12 @@ new_ctx(int minv, int maxv, const char *ciphers)
 	    SSL_OP_LEGACY_SERVER_CONNECT | SSL_OP_NO_COMPRESSION);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+	/*
+	 * Return to the event loop after each non-application record (TLS 1.3
+	 * session tickets): a server streaming tickets must not keep SSL_read
+	 * busy past every timer.
+	 */
+	SSL_CTX_clear_mode(ctx, SSL_MODE_AUTO_RETRY);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	SSL_CTX_set_info_callback(ctx, info_cb);
 	return ctx;
@@ -213,7 +220,8 @@ collect_chain(SSL *ssl, struct tls_fact *t, const char *refname, void **keep)
 	    X509_verify_cert_error_string(t->verify_result));
 	if (refname != NULL && t->nchain > 0) {
 		t->name_checked = 1;
-		t->name_ok = cert_matches_host(&t->chain[0], refname);
+		t->name_ok = cert_matches_host(sk_X509_value(sent, 0),
+		    refname);
 	}
 }
 

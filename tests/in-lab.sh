@@ -1,6 +1,7 @@
 #!/bin/bash
 # Run inside a private network namespace: bring up loopback, start the lab,
-# run the integration tests once per mxprobe binary given, stop the lab.
+# run the integration tests and the hostile-server suite once per mxprobe
+# binary given, stop the lab.
 #
 #   tests/in-lab.sh RESULTDIR MXPROBE [MXPROBE ...]
 #
@@ -22,6 +23,11 @@ for mx in "$@"; do
 	n=$((n + 1))
 	echo "== integration tests with $mx"
 	RESULT_FILE="$RES/$n.result" "$HERE/integration/run.sh" "$mx" "$LAB" || rc=1
+	echo "== hostile servers with $mx"
+	RESULT_FILE="$RES/h$n.result" "$HERE/hostile/run.sh" "$mx" | grep -v '^ok'
+	# A suite that could not even start counts as a failure, not as nothing.
+	[ -s "$RES/$n.result" ] || echo "0 1" >"$RES/$n.result"
+	[ -s "$RES/h$n.result" ] || echo "0 1" >"$RES/h$n.result"
 done
 "$HERE/lab/lab" stop "$LAB"
 rm -rf "$LAB"

@@ -6,8 +6,8 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/tests/fuzz/out"
 cc=${CC:-clang}
-targets="smtp_reply target certname dnswire sanitize"
-pure="buf.c target.c sanitize.c smtp_parse.c certname.c dnswire.c"
+targets="smtp_reply target certname dnswire sanitize mtasts"
+pure="buf.c target.c sanitize.c smtp_parse.c certname.c dnswire.c mtasts.c"
 
 srcs=
 for f in $pure; do

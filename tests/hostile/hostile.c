@@ -41,6 +41,7 @@
 #define IN_MAX		65536	/* client bytes kept while looking for a line */
 #define OUT_LOW		65536	/* refill generators below this */
 #define HOST		"mx.hostile.test"
+#define TICKETS		1000	/* ticket-flood: session tickets after TLS */
 #define LIT(s)		s, sizeof(s) - 1	/* a literal that may hold NUL */
 
 /* One behaviour per port, in port order. Keep names[] in step. */
@@ -96,6 +97,10 @@ enum beh {
 	B_RST_AT_ACCEPT,
 	B_CERT_OVERSIZE,
 	B_EHLO_TLS_RST,
+	B_TICKET_FLOOD,
+	B_HS_TRICKLE,
+	B_GREETING_LONG_LEGAL,
+	B_TICKET_ENDLESS,
 	B_N
 };
 
@@ -111,7 +116,8 @@ static const char *const names[B_N] = {
 	"starttls-delay", "ehlo-tls-drop", "rst-after-ehlo", "yes-man",
 	"hs-silent", "hs-no-finished", "greet-then-close", "reply-over-bytes",
 	"segmented", "ehlo-no-final", "yes-man-250-greeting", "ehlo-421",
-	"ehlo-tls-refused", "rst-at-accept", "cert-oversize", "ehlo-tls-rst"
+	"ehlo-tls-refused", "rst-at-accept", "cert-oversize", "ehlo-tls-rst",
+	"ticket-flood", "hs-trickle", "greeting-long-legal", "ticket-endless"
 };
 
 enum ctx_kind { CTX_NORMAL, CTX_SANS, CTX_CHAIN, CTX_WEIRD, CTX_CN_NUL,
@@ -147,6 +153,8 @@ struct sess {
 	int			 tls_wlen;	/* length of a retried SSL_write */
 	BIO			*mrb, *mwb;	/* M_MEM: the handshake in memory */
 	int			 acted;		/* M_RAW/M_MEM: did its trick */
+	int			 ticking;	/* sending session tickets */
+	int			 tickets;	/* how many more, -1 for ever */
 	long			 gen;		/* generator position */
 };
 
@@ -155,6 +163,7 @@ static void	write_cb(evutil_socket_t, short, void *);
 static void	tick_cb(evutil_socket_t, short, void *);
 static void	life_cb(evutil_socket_t, short, void *);
 static int	flush(struct sess *);
+static void	tickets_step(struct sess *);
 
 static void
 die(const char *what)
@@ -231,13 +240,20 @@ name_cn(const char *cn)
 	return n;
 }
 
-/* A name entry holding exactly these bytes, whatever they are. */
+/* A name entry of this ASN.1 string type holding exactly these bytes. */
+static void
+name_typed(X509_NAME *n, int nid, int type, const char *p, size_t len)
+{
+	if (!X509_NAME_add_entry_by_NID(n, nid, type,
+	    (const unsigned char *)p, (int)len, -1, 0))
+		die("name entry");
+}
+
+/* A UTF8String name entry holding exactly these bytes (NUL, ESC...). */
 static void
 name_raw(X509_NAME *n, int nid, const char *p, size_t len)
 {
-	if (!X509_NAME_add_entry_by_NID(n, nid, V_ASN1_UTF8STRING,
-	    (const unsigned char *)p, (int)len, -1, 0))
-		die("name entry");
+	name_typed(n, nid, V_ASN1_UTF8STRING, p, len);
 }
 
 /* A dNSName SAN holding exactly these bytes. */
@@ -370,8 +386,14 @@ make_certs(struct srv *sv, const char *ca_out)
 	name_raw(n, NID_commonName, LIT(HOST "\0.evil.test"));
 	name_raw(n, NID_organizationName, LIT("<script>alert(1)</script>"));
 	name_raw(n, NID_organizationalUnitName,
-	    LIT("\x1b[31mRED\x1b[0m\x1b]0;pwned\x07\x9b" "2J\xc2\x9b" "31m"));
-	name_raw(n, NID_localityName, LIT("\xff\xfe\xc0\xaf\xed\xa0\x80 bad"));
+	    LIT("\x1b[31mRED\x1b[0m\x1b]0;pwned\x07 C1 CSI \xc2\x9b" "31m"));
+	/*
+	 * Invalid UTF-8 cannot sit in a UTF8String: OpenSSL fails to encode or
+	 * parse such a name. In a T61String (read as Latin-1) the same bytes
+	 * become C1 controls and odd letters: 0x9b is an 8-bit CSI.
+	 */
+	name_typed(n, NID_localityName, V_ASN1_T61STRING,
+	    LIT("\xff\xfe\xc0\xaf \x9b" "31m C1 CSI \x85 NEL"));
 	name_raw(n, NID_commonName, LIT("\xe2\x80\xae" "tset.elitsoh.xm"));
 	g = sk_GENERAL_NAME_new_null();
 	san_raw(g, LIT(HOST "\0.evil.test"));
@@ -386,6 +408,8 @@ make_certs(struct srv *sv, const char *ca_out)
 	san_raw(g, big, 30000);
 	free(big);
 	leaf = mkcert(key, n, ca, cakey, 0, g);
+	if (X509_NAME_entry_count(X509_get_subject_name(leaf)) != 5)
+		die("the hostile subject did not survive encoding");
 	sv->ctx[CTX_WEIRD] = server_ctx(leaf, key, NULL, 0);
 	X509_NAME_free(n);
 	GENERAL_NAMES_free(g);
@@ -673,6 +697,10 @@ tick_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	s->tick_armed = 0;
+	if (s->ticking) {
+		tickets_step(s);
+		return;
+	}
 	if (n > 0) {
 		if (n > s->drip_chunk)
 			n = s->drip_chunk;
@@ -704,6 +732,47 @@ static const char ehlo_tls[] =
     "250-PIPELINING\r\n"
     "250-SIZE 10240000\r\n"
     "250 8BITMIME\r\n";
+
+/*
+ * NewSessionTicket messages (RFC 8446 §4.6.1): s->tickets more, 20 per turn
+ * of the loop so that other sessions are served too, then the post-TLS
+ * EHLO reply. For ever (-1): 500 per turn, faster than a client can take
+ * them, which is the point (run.sh runs that case alone).
+ */
+static void
+tickets_step(struct sess *s)
+{
+	int	 i, r, e;
+
+	if (!SSL_in_init(s->ssl)) {
+		if (s->tickets == 0) {
+			s->ticking = 0;
+			reply(s, ehlo_tls);
+			return;
+		}
+		for (i = 0; i < (s->tickets < 0 ? 500 : 20) &&
+		    s->tickets != 0; i++) {
+			if (!SSL_new_session_ticket(s->ssl))
+				break;
+			if (s->tickets > 0)
+				s->tickets--;
+		}
+	}
+	ERR_clear_error();
+	r = SSL_do_handshake(s->ssl);
+	if (r != 1) {
+		e = SSL_get_error(s->ssl, r);
+		if (e == SSL_ERROR_WANT_WRITE) {
+			event_add(s->wev, NULL);
+			return;
+		}
+		if (e != SSL_ERROR_WANT_READ) {
+			sess_close(s, 0);
+			return;
+		}
+	}
+	arm_tick(s, 1);
+}
 
 static void
 on_accept(struct sess *s)
@@ -775,6 +844,18 @@ on_accept(struct sess *s)
 		reply(s, "220 the end\r\n");
 		return;
 	}
+	case B_GREETING_LONG_LEGAL: {
+		/* 200 lines of 100 bytes: odd, but valid SMTP. */
+		char	 line[101];
+
+		memset(line, 'L', sizeof(line));
+		memcpy(line, "220-", 4);
+		memcpy(line + 98, "\r\n", 2);
+		for (i = 0; i < 200; i++)
+			evbuffer_add(s->out, line, 100);
+		reply(s, "220 " HOST " ESMTP, finally\r\n");
+		return;
+	}
 	case B_RST_AT_ACCEPT:
 		sess_close(s, 1);
 		return;
@@ -829,6 +910,7 @@ on_starttls(struct sess *s)
 		return;
 	case B_SH_RST:
 	case B_HS_NO_FINISHED:
+	case B_HS_TRICKLE:
 		reply_then(s, go, sizeof(go) - 1, A_MEM);
 		return;
 	default:
@@ -858,6 +940,16 @@ on_ehlo(struct sess *s, int tls)
 			return;
 		case B_EHLO_TLS_REFUSED:
 			reply(s, "554 5.7.0 no EHLO inside TLS\r\n");
+			return;
+		case B_TICKET_ENDLESS:
+			s->tickets = -1;
+			s->ticking = 1;
+			tickets_step(s);
+			return;
+		case B_TICKET_FLOOD:
+			s->tickets = TICKETS;
+			s->ticking = 1;
+			tickets_step(s);
 			return;
 		default:
 			reply(s, ehlo_tls);
@@ -1121,7 +1213,13 @@ mem_act(struct sess *s)
 		sess_close(s, 0);
 		return;
 	}
-	if (s->b == B_SH_RST) {
+	if (s->b == B_HS_TRICKLE) {
+		/* The whole first flight, one byte every 50 ms. */
+		evbuffer_add(s->drip, p, len);
+		s->drip_chunk = 1;
+		s->drip_ms = 50;
+		arm_tick(s, 50);
+	} else if (s->b == B_SH_RST) {
 		/* The ServerHello record and 3 bytes of the next, then RST. */
 		evbuffer_add(s->out, p, rec[0] + (nrec > 1 ? 3 : 0));
 		flush(s);
@@ -1218,6 +1316,10 @@ write_cb(evutil_socket_t fd, short what, void *arg)
 		/* The handshake may finish with replies still queued. */
 		if (!s->dead && s->mode == M_TLS)
 			flush(s);
+		return;
+	}
+	if (s->ticking && evbuffer_get_length(s->out) == 0) {
+		tickets_step(s);
 		return;
 	}
 	flush(s);
