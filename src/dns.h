@@ -29,6 +29,7 @@ void	dns_free(struct dns *);
 
 #define DNS_TYPE_A	1
 #define DNS_TYPE_MX	15
+#define DNS_TYPE_TXT	16
 #define DNS_TYPE_AAAA	28
 #define DNS_TYPE_TLSA	52
 

@@ -78,3 +78,24 @@ dnswire_tlsa(const unsigned char *p, size_t len, struct tlsa_rec *t)
 	memcpy(t->data, p + 3, t->len);
 	return 0;
 }
+
+int
+dnswire_txt(const unsigned char *p, size_t len, char *out, size_t outlen,
+    size_t *outn)
+{
+	size_t	 i = 0, o = 0, l;
+
+	if (outlen == 0)
+		return -1;
+	while (i < len) {
+		l = p[i++];
+		if (l > len - i || o + l >= outlen)
+			return -1;
+		memcpy(out + o, p + i, l);
+		o += l;
+		i += l;
+	}
+	out[o] = '\0';
+	*outn = o;
+	return 0;
+}

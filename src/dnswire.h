@@ -19,4 +19,12 @@ struct tlsa_rec;
 /* TLSA rdata (RFC 6698 §2.1); data is allocated. -1 if malformed. */
 int	dnswire_tlsa(const unsigned char *p, size_t len, struct tlsa_rec *);
 
+/*
+ * TXT rdata: the character-strings joined (RFC 7208 §3.3 style, as MTA-STS
+ * and TLS-RPT records are read). out gets at most outlen-1 bytes and a NUL;
+ * -1 if malformed or too long.
+ */
+int	dnswire_txt(const unsigned char *p, size_t len, char *out,
+	    size_t outlen, size_t *outn);
+
 #endif

@@ -75,6 +75,30 @@ static const struct finding_def defs[] = {
 	  "Publish TLSA records (the detail lists records that match now) to "
 	  "protect delivery against downgrade (RFC 7672)." },
 	{ "dane.ok", "DANE authenticated the server", NULL },
+	{ "mtasts.none", "no MTA-STS policy (no _mta-sts TXT record)",
+	  "Publish an MTA-STS policy (RFC 8461): a TXT record _mta-sts.<domain> "
+	  "\"v=STSv1; id=<date>\" and the policy file at https://mta-sts."
+	  "<domain>/.well-known/mta-sts.txt, starting in mode testing." },
+	{ "mtasts.txt.invalid", "the _mta-sts TXT record is invalid, so "
+	  "senders see no policy",
+	  "Publish exactly one record of the form \"v=STSv1; id=<1-32 letters "
+	  "or digits>;\" at _mta-sts.<domain>." },
+	{ "mtasts.txt.error", "the _mta-sts TXT lookup failed",
+	  "Make the zone answer TXT queries for _mta-sts.<domain>; senders "
+	  "then keep using a cached policy." },
+	{ "mtasts.policy.unchecked", "an MTA-STS policy is announced; this "
+	  "version does not fetch it",
+	  "Check the policy file by hand, and test with --policy strict if its "
+	  "mode is enforce." },
+	{ "tlsrpt.none", "no TLS-RPT record: failures of TLS delivery are not "
+	  "reported to the domain",
+	  "Publish _smtp._tls.<domain> TXT \"v=TLSRPTv1; rua=mailto:"
+	  "tlsrpt@<domain>\" (RFC 8460) to learn when senders fail." },
+	{ "tlsrpt.invalid", "the TLS-RPT record is invalid, so senders send "
+	  "no reports",
+	  "Publish exactly one record \"v=TLSRPTv1; rua=mailto:...\" (or "
+	  "https:) at _smtp._tls.<domain>." },
+	{ "tlsrpt.ok", "TLS-RPT record present", NULL },
 	{ "connect.failed", "the TCP connection failed",
 	  "Make sure the server listens on this address and port and that no "
 	  "firewall blocks it." },
@@ -764,6 +788,48 @@ judge_dane_host(struct judge *j, struct mx_host *h)
 	j->dane = dane_applies(h);
 }
 
+/* The _mta-sts and _smtp._tls TXT records of a domain (RFC 8461, 8460). */
+static void
+judge_policy_records(struct judge *j)
+{
+	const struct report	*r = j->rep;
+	const struct txt_fact	*s = &r->sts, *t = &r->rpt;
+
+	if (s->dns.asked && (s->dns.error || (s->dns.rcode != 0 &&
+	    !s->dns.nxdomain) || s->dns.sec == DNSSEC_BOGUS))
+		add(j, "mtasts.txt.error", SEV_INFO, "_mta-sts.%s: %s",
+		    r->target.name, s->dns.sec == DNSSEC_BOGUS ?
+		    s->dns.why_bogus : s->dns.errstr);
+	else if (s->dns.asked && s->nrecords == 0)
+		add(j, "mtasts.none", SEV_INFO, "_mta-sts.%s has no v=STSv1 "
+		    "record", r->target.name);
+	else if (s->nrecords > 1)
+		add(j, "mtasts.txt.invalid", SEV_WARN, "%d v=STSv1 records; "
+		    "RFC 8461 §3.1 allows one", s->nrecords);
+	else if (s->nrecords == 1 && !s->valid)
+		add(j, "mtasts.txt.invalid", SEV_WARN, "'%.*s': %s",
+		    (int)s->textlen, s->text, s->error);
+	else if (s->valid)
+		add(j, "mtasts.policy.unchecked", SEV_INFO, "id=%s; policy at "
+		    "https://mta-sts.%s/.well-known/mta-sts.txt", s->id,
+		    r->target.name);
+	if (!t->dns.asked || t->dns.error || (t->dns.rcode != 0 &&
+	    !t->dns.nxdomain) || t->dns.sec == DNSSEC_BOGUS)
+		return;
+	if (t->nrecords == 0)
+		add(j, "tlsrpt.none", SEV_INFO, "_smtp._tls.%s has no "
+		    "v=TLSRPTv1 record", r->target.name);
+	else if (t->nrecords > 1)
+		add(j, "tlsrpt.invalid", SEV_WARN, "%d v=TLSRPTv1 records; "
+		    "RFC 8460 §3 allows one", t->nrecords);
+	else if (!t->valid)
+		add(j, "tlsrpt.invalid", SEV_WARN, "'%.*s': %s",
+		    (int)t->textlen, t->text, t->error);
+	else
+		add(j, "tlsrpt.ok", SEV_OK, "%d report address%s", t->nrua,
+		    t->nrua == 1 ? "" : "es");
+}
+
 static int
 judge_dns_mx(struct judge *j)
 {
@@ -887,6 +953,7 @@ judge_report(struct report *r, const struct options *o, long long now)
 	str_copy(r->policy, sizeof(r->policy), o->policy == POLICY_STRICT ?
 	    "strict" : "opportunistic");
 	if (judge_dns_mx(&j) == 0) {
+		judge_policy_records(&j);
 		for (h = 0; h < r->nhosts; h++) {
 			j.host = r->hosts[h]->name;
 			j.mxh = r->hosts[h];

@@ -312,6 +312,26 @@ host_json(const struct mx_host *h, long long now)
 	return o;
 }
 
+/* An _mta-sts or _smtp._tls lookup; null when not asked. */
+static json_t *
+txt_json(const struct txt_fact *f, int sts)
+{
+	json_t	*o;
+
+	if (!f->dns.asked)
+		return json_null();
+	o = json_pack("{s:o, s:i, s:o, s:b, s:o}", "dns", dns_json(&f->dns),
+	    "records", f->nrecords, "record", f->nrecords > 0 ?
+	    jraw(f->text, f->textlen) : json_null(), "valid", f->valid,
+	    "error", f->nrecords == 1 && !f->valid ? jstr(f->error) :
+	    json_null());
+	if (o != NULL && sts)
+		json_object_set_new(o, "id", jstr(f->id));
+	else if (o != NULL)
+		json_object_set_new(o, "rua_count", json_integer(f->nrua));
+	return o ? o : json_null();
+}
+
 static json_t *
 findings_json(const struct report *r)
 {
@@ -353,6 +373,9 @@ out_json(FILE *fp, const struct report *r, const struct options *o)
 	    "mx", r->target.kind == TARGET_DOMAIN ? dns_json(&r->mx) :
 	    json_null(), "null_mx", r->null_mx, "implicit_mx", r->implicit_mx,
 	    "mx_malformed", r->mx_bad, "mx_skipped", r->mx_dropped));
+	json_object_set_new(root, "domain_policy", json_pack("{s:o, s:o}",
+	    "mta_sts",
+	    txt_json(&r->sts, 1), "tls_rpt", txt_json(&r->rpt, 0)));
 	json_object_set_new(root, "hosts", hosts);
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "verdict", json_string(r->untestable ?

@@ -81,6 +81,20 @@ header(const struct text *t)
 		fprintf(t->fp, "  MX lookup: %s, DNSSEC %s\n", r->mx.nxdomain ?
 		    "NXDOMAIN" : r->null_mx ? "null MX" : r->implicit_mx ?
 		    "no MX (implicit MX)" : "ok", dnssec_name(r->mx.sec));
+	if (r->sts.dns.done && !r->mx.nxdomain && !r->null_mx) {
+		fputs("  policy: MTA-STS ", t->fp);
+		if (r->sts.valid)
+			fprintf(t->fp, "id=%s (policy not fetched)", r->sts.id);
+		else
+			fputs(r->sts.nrecords ? "record invalid" : "none", t->fp);
+		fputs(", TLS-RPT ", t->fp);
+		if (r->rpt.valid)
+			fprintf(t->fp, "%d address%s", r->rpt.nrua,
+			    r->rpt.nrua == 1 ? "" : "es");
+		else
+			fputs(r->rpt.nrecords ? "record invalid" : "none", t->fp);
+		fputc('\n', t->fp);
+	}
 }
 
 /* The ids of warnings and failures one address showed, for its row. */

@@ -200,6 +200,21 @@ struct finding {
 	const struct probe *probe;	/* the address that showed it, or NULL */
 };
 
+#define POLICY_TXT_MAX	1024	/* bytes of one policy TXT record kept */
+
+/* An _mta-sts or _smtp._tls TXT lookup and the record of its kind. */
+struct txt_fact {
+	struct dns_fact	 dns;
+	int		 nrecords;	/* records of this kind (v=STSv1 ...) */
+	int		 nbad;		/* TXT rdata that did not decode */
+	char		 text[POLICY_TXT_MAX];	/* the first such record, raw */
+	size_t		 textlen;
+	int		 valid;		/* exactly one, and it parsed */
+	char		 error[160];
+	char		 id[33];	/* MTA-STS policy id */
+	int		 nrua;		/* TLS-RPT report URIs */
+};
+
 struct report {
 	struct target	 target;
 	char		 input[300];	/* what the user typed, sanitised */
@@ -210,6 +225,8 @@ struct report {
 	struct dns_fact	 mx;		/* for domain targets */
 	int		 null_mx;
 	int		 implicit_mx;
+	struct txt_fact	 sts;		/* _mta-sts.<domain> (RFC 8461 §3.1) */
+	struct txt_fact	 rpt;		/* _smtp._tls.<domain> (RFC 8460 §3) */
 	int		 mx_bad;	/* MX records that did not decode */
 	int		 mx_dropped;	/* MX hosts past RUN_MX_MAX */
 	struct mx_host	**hosts;

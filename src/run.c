@@ -13,6 +13,7 @@
 #include "dane.h"
 #include "dns.h"
 #include "dnswire.h"
+#include "mtasts.h"
 #include "report.h"
 #include "run.h"
 #include "smtp.h"
@@ -476,6 +477,76 @@ unanswered(struct dns_fact *f)
 	str_copy(f->errstr, sizeof(f->errstr), "no answer before the deadline");
 }
 
+struct txt_query {
+	struct run	*run;
+	struct txt_fact	*fact;
+	int		 sts;		/* MTA-STS, else TLS-RPT */
+};
+
+/* Keep the records of our kind; parse the first (there must be one). */
+static void
+txt_cb(void *arg, const struct dns_answer *a)
+{
+	struct txt_query	*q = arg;
+	struct txt_fact		*f = q->fact;
+	char			 text[POLICY_TXT_MAX], err[160] = "";
+	size_t			 n;
+	int			 i, r;
+
+	f->dns = a->fact;
+	f->dns.asked = 1;
+	for (i = 0; i < a->n; i++) {
+		if (dnswire_txt(a->data[i], (size_t)a->len[i], text,
+		    sizeof(text), &n) == -1) {
+			f->nbad++;
+			continue;
+		}
+		if (q->sts) {
+			struct sts_txt t;
+
+			r = sts_txt_parse(text, n, &t, err, sizeof(err));
+			if (r == 0)
+				str_copy(f->id, sizeof(f->id), t.id);
+		} else {
+			struct tlsrpt t;
+
+			r = tlsrpt_parse(text, n, &t, err, sizeof(err));
+			if (r == 0)
+				f->nrua = t.nrua;
+		}
+		if (r == -2 || f->nrecords++ > 0)
+			continue;
+		memcpy(f->text, text, n);
+		f->textlen = n;
+		f->valid = r == 0;
+		str_copy(f->error, sizeof(f->error), err);
+	}
+	/* RFC 8461 §3.1, RFC 8460 §3: more than one record means none. */
+	if (f->nrecords > 1)
+		f->valid = 0;
+	work_done(q->run);
+	free(q);
+}
+
+static void
+query_txt(struct run *r, const char *prefix, struct txt_fact *f, int sts)
+{
+	struct txt_query	*q = xcalloc(1, sizeof(*q));
+	char			 name[TARGET_NAME_MAX + 16];
+
+	q->run = r;
+	q->fact = f;
+	q->sts = sts;
+	if (str_fmt(name, sizeof(name), "%s.%s", prefix,
+	    r->rep->target.name) == -1 || dns_query(r->dns, name,
+	    DNS_TYPE_TXT, txt_cb, q) == -1) {
+		free(q);
+		return;
+	}
+	f->dns.asked = 1;
+	r->work++;
+}
+
 static void
 deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
@@ -507,6 +578,10 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 		if (h->tlsa.asked && !h->tlsa.done)
 			unanswered(&h->tlsa);
 	}
+	if (r->rep->sts.dns.asked && !r->rep->sts.dns.done)
+		unanswered(&r->rep->sts.dns);
+	if (r->rep->rpt.dns.asked && !r->rep->rpt.dns.done)
+		unanswered(&r->rep->rpt.dns);
 	if (!r->rep->mx.done && r->rep->target.kind == TARGET_DOMAIN) {
 		unanswered(&r->rep->mx);
 	}
@@ -522,6 +597,8 @@ start(struct run *r)
 
 	switch (tg->kind) {
 	case TARGET_DOMAIN:
+		query_txt(r, "_mta-sts", &rep->sts, 1);
+		query_txt(r, "_smtp._tls", &rep->rpt, 0);
 		r->work++;
 		if (dns_query(r->dns, tg->name, DNS_TYPE_MX, mx_cb, r) == -1) {
 			rep->mx.done = rep->mx.error = 1;

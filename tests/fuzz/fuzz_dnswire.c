@@ -59,6 +59,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(out);
 	}
 	{
+		char	 txt[256];
+		size_t	 tn;
+
+		if (dnswire_txt(data, size, txt, sizeof(txt), &tn) == 0)
+			CHECK(tn < sizeof(txt) && txt[tn] == '\0');
+	}
+	{
 		struct tlsa_rec t;
 
 		if (dnswire_tlsa(data, size, &t) == 0) {

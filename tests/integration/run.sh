@@ -162,58 +162,60 @@ case_ dane-ee-ignores-names 0 "cert.name.mismatch:info" \
 case_ dane-ta-not-sent 2 "dane.mismatch:fail cert.chain.incomplete:warn" \
     '.hosts[0].addresses[0].dane.error | contains("trust-anchor certificate")' \
     -- $R $P "$LAB_PORT_NOCHAIN" "$H"
-case_ dane-pkix-only 1 "dane.tlsa.unusable:warn" \
+case_ dane-pkix-only 1 "dane.tlsa.unusable:warn mtasts.none:info tlsrpt.none:info" \
     -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
-case_ dane-insecure-zone 0 "dane.tlsa.insecure:info" \
+case_ dane-insecure-zone 0 "dane.tlsa.insecure:info mtasts.none:info tlsrpt.none:info" \
     '.hosts[0].addresses[0].dane == null' \
     -- $R $P "$LAB_PORT_GOOD" unsigned.test
-case_ dane-bogus-tlsa 2 "dane.tlsa.bogus:fail" \
+case_ dane-bogus-tlsa 2 "dane.tlsa.bogus:fail mtasts.none:info tlsrpt.none:info" \
     '.hosts[0].tlsa.dns.dnssec == "bogus"' '.hosts[0].dns.a.dnssec == "secure"' \
     -- $R $P "$LAB_PORT_GOOD" bogus.test
 case_ dane-none 0 "dane.none:info" \
     '.findings[] | select(.id == "dane.none") | .detail | contains("TLSA 3 1 1 ")' \
     -- $R $P "$LAB_PORT_EXPIRING" --warn-days 5 "$H"
-case_ addr-bogus 3 "dns.addr.bogus:fail" -- $R $P "$LAB_PORT_GOOD" addr.bogus.test
+case_ addr-bogus 3 "dns.addr.bogus:fail mtasts.none:info tlsrpt.none:info" -- $R $P "$LAB_PORT_GOOD" addr.bogus.test
 
 # --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
-case_ domain 0 "" '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
+case_ domain 0 "mtasts.policy.unchecked:info" '.domain_policy.mta_sts.id == "2026lab1"' '.domain_policy.tls_rpt.rua_count == 1' '.domain_policy.tls_rpt.valid' '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
     '.hosts[0].preference == 10' '.dns.mx.dnssec == "secure"' \
     '.hosts[0].dns.a.dnssec == "secure"' '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_GOOD" lab.test
-case_ multi-mx 2 "dane.rollover:warn dane.mismatch:fail" \
+case_ multi-mx 2 "dane.rollover:warn dane.mismatch:fail mtasts.txt.invalid:warn tlsrpt.invalid:warn" '.domain_policy.tls_rpt.records == 2' '.domain_policy.mta_sts.valid == false' '.domain_policy.mta_sts.records == 1' \
     '[.hosts[].name] == ["mx1.lab.test","mx2.lab.test"]' \
     '[.hosts[].preference] == [10,20]' '.tested_addresses == 3' \
     -- $R $P "$LAB_PORT_GOOD" multi.lab.test
-case_ implicit-mx 0 "dns.mx.implicit:info dane.none:info" '.dns.implicit_mx' \
+case_ implicit-mx 0 "dns.mx.implicit:info dane.none:info mtasts.none:info tlsrpt.none:info" '.dns.implicit_mx' \
     '.hosts[0].implicit' '.hosts[0].name == "implicit.lab.test"' \
     -- $R $P "$LAB_PORT_GOOD" implicit.lab.test
 case_ null-mx 3 "dns.mx.null:info" '.dns.null_mx' '.hosts == []' \
+    '.domain_policy.mta_sts != null' \
     -- $R $P "$LAB_PORT_GOOD" nullmx.lab.test
 case_ nxdomain 3 "dns.nxdomain:fail" '.dns.mx.status == "nxdomain"' \
     -- $R $P "$LAB_PORT_GOOD" nosuch.lab.test
-case_ mx-noaddress 3 "dns.mx.noaddress:fail" \
+case_ mx-noaddress 3 "dns.mx.noaddress:fail mtasts.none:info tlsrpt.none:info" \
     -- $R $P "$LAB_PORT_GOOD" nomxhost.lab.test
-case_ v6only 1 "dane.tlsa.unusable:warn" '[.hosts[0].addresses[].address] == ["::1"]' \
+case_ v6only 1 "dane.tlsa.unusable:warn mtasts.none:info tlsrpt.none:info" '[.hosts[0].addresses[].address] == ["::1"]' \
     -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
-case_ insecure-zone 0 "dane.tlsa.insecure:info" '.dns.mx.dnssec == "insecure"' \
+case_ insecure-zone 0 "dane.tlsa.insecure:info mtasts.none:info tlsrpt.none:info" '.dns.mx.dnssec == "insecure"' \
     '.hosts[0].dns.a.dnssec == "insecure"' \
     -- $R $P "$LAB_PORT_GOOD" unsigned.test
-case_ family-4 0 "" '[.hosts[0].addresses[].family] == ["ipv4"]' \
+case_ family-4 0 "mtasts.policy.unchecked:info" '[.hosts[0].addresses[].family] == ["ipv4"]' \
     -- $R -4 $P "$LAB_PORT_GOOD" lab.test
-case_ family-6 0 "" '[.hosts[0].addresses[].family] == ["ipv6"]' \
+case_ family-6 0 "mtasts.policy.unchecked:info" '[.hosts[0].addresses[].family] == ["ipv6"]' \
     -- $R -6 $P "$LAB_PORT_GOOD" lab.test
-case_ port-in-target 0 "" '.target.port == '"$LAB_PORT_GOOD" \
+case_ port-in-target 0 "mtasts.policy.unchecked:info" '.target.port == '"$LAB_PORT_GOOD" \
     -- $R "lab.test:$LAB_PORT_GOOD"
 
 # --- address targets, --name, --connect, --source ---
 case_ addr-name 0 "" '.hosts[0].addresses[0].reference_name == "mx.lab.test"' \
+    '.domain_policy.mta_sts == null' \
     -- $R --name mx.lab.test $P "$LAB_PORT_GOOD" 127.0.0.1
 case_ addr-noname 0 "cert.name.unchecked:info" \
     '.hosts[0].addresses[0].tls.verification.name_checked == false' \
     -- $R "[127.0.0.1]:$LAB_PORT_GOOD"
 case_ addr-v6 0 "" '.hosts[0].addresses[0].family == "ipv6"' \
     -- $R --name mx.lab.test "[::1]:$LAB_PORT_GOOD"
-case_ connect 1 "cert.name.mismatch:warn" \
+case_ connect 1 "cert.name.mismatch:warn mtasts.policy.unchecked:info" \
     '[.hosts[].addresses[].address] == ["127.0.0.1"]' \
     -- $R --connect 127.0.0.1 $P "$LAB_PORT_WRONGNAME" lab.test
 case_ source 0 "" '.hosts[0].addresses[0].source == "127.0.0.2"' \

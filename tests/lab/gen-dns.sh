@@ -267,6 +267,15 @@ if [ "$GOOD" = "$NEXT" ] || [ "$GOOD" = "$UNREL" ]; then echo "gen-dns.sh: key c
 	; MX points at a name that does not exist (gone.lab.test -> NXDOMAIN)
 	nomxhost  IN MX 10 gone.lab.test.
 	; nosuch.lab.test: deliberately absent (NXDOMAIN, NSEC-proven)
+	; MTA-STS and TLS-RPT records (RFC 8461, RFC 8460); the second string
+	; of the STS record tests joining of TXT strings
+	_mta-sts        IN TXT "v=STSv1; " "id=2026lab1;"
+	_smtp._tls      IN TXT "v=TLSRPTv1; rua=mailto:tlsrpt@lab.test"
+	; multi.lab.test: an invalid STS id, two TLS-RPT records, unrelated TXT
+	_mta-sts.multi  IN TXT "v=STSv1; id=not-valid!"
+	_mta-sts.multi  IN TXT "v=spf1 -all"
+	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:a@lab.test"
+	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:b@lab.test"
 	Z
 	emit <<-Z
 	; DANE (RFC 7672): TLSA per port and host, from this start's certificates

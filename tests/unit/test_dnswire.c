@@ -266,12 +266,40 @@ test_dnswire_tlsa(void **state)
 	}
 }
 
+
+static void
+test_dnswire_txt(void **state)
+{
+	static const unsigned char two[] = { 3, 'a', 'b', 'c', 0, 2, 'd', 'e' };
+	char		 out[16];
+	size_t		 n, i;
+
+	(void)state;
+	assert_int_equal(dnswire_txt(two, sizeof(two), out, sizeof(out), &n),
+	    0);
+	assert_int_equal(n, 5);
+	assert_string_equal(out, "abcde");
+	/* A string length running past the end fails, at every prefix too. */
+	for (i = 1; i < sizeof(two); i++) {
+		unsigned char *copy = dup_exact(two, i);
+		int want = (i == 4 || i == 5) ? 0 : -1;
+
+		CHECK("prefix", dnswire_txt(copy, i, out, sizeof(out), &n) ==
+		    want);
+		free(copy);
+	}
+	/* Output that does not fit (with its NUL) is refused. */
+	assert_int_equal(dnswire_txt(two, sizeof(two), out, 5, &n), -1);
+	assert_int_equal(dnswire_txt(two, sizeof(two), out, 6, &n), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dnswire_mx_table),
 		cmocka_unit_test(test_dnswire_tlsa),
+		cmocka_unit_test(test_dnswire_txt),
 		cmocka_unit_test(test_dnswire_label63),
 		cmocka_unit_test(test_dnswire_name_outlen),
 		cmocka_unit_test(test_dnswire_name_long),
