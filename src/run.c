@@ -19,7 +19,6 @@
 #include "smtp.h"
 #include "tls.h"
 
-
 struct task;
 
 struct run {
