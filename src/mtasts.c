@@ -71,48 +71,63 @@ starts_with_version(const char *s, size_t len, const char *v)
 	    s[vl] == ';' || is_wsp((unsigned char)s[vl]));
 }
 
-int
-sts_txt_parse(const char *s, size_t len, struct sts_txt *t, char *err,
-    size_t errlen)
+/*
+ * Walk a "v=VERSION; key=value; ..." record: the version first (RFC 8461
+ * §3.1, RFC 8460 §3), then exactly one field named key, which goes to *f;
+ * other fields are extensions and ignored. -2 if the record is of another
+ * kind, -1 (err set) if malformed.
+ */
+static int
+record_field(const char *s, size_t len, const char *version, const char *key,
+    struct field *f, char *err, size_t errlen)
 {
 	const char	*p = s, *end = s + len;
-	struct field	 f;
-	int		 r, have_id = 0;
-	size_t		 i;
+	struct field	 cur;
+	int		 r, have = 0;
 
-	memset(t, 0, sizeof(*t));
-	if (!starts_with_version(s, len, "v=STSv1"))
+	if (!starts_with_version(s, len, version))
 		return -2;
-	next_field(&p, end, &f);		/* v=STSv1 */
-	while ((r = next_field(&p, end, &f)) == 1) {
-		if (!field_is(&f, "id"))
-			continue;		/* extensions are allowed */
-		if (have_id++) {
-			str_copy(err, errlen, "more than one id field");
+	next_field(&p, end, &cur);		/* the version itself */
+	while ((r = next_field(&p, end, &cur)) == 1) {
+		if (!field_is(&cur, key))
+			continue;
+		if (have++) {
+			str_fmt(err, errlen, "more than one %s field", key);
 			return -1;
 		}
-		if (f.vlen == 0 || f.vlen > STS_ID_MAX) {
-			str_copy(err, errlen, "id must be 1-32 letters or "
-			    "digits");
-			return -1;
-		}
-		for (i = 0; i < f.vlen; i++)
-			if (!is_alnum((unsigned char)f.val[i])) {
-				str_copy(err, errlen, "id must be 1-32 "
-				    "letters or digits");
-				return -1;
-			}
-		memcpy(t->id, f.val, f.vlen);
-		t->id[f.vlen] = '\0';
+		*f = cur;
 	}
 	if (r == -1) {
 		str_copy(err, errlen, "a field is not of the form key=value");
 		return -1;
 	}
-	if (!have_id) {
-		str_copy(err, errlen, "no id field");
+	if (!have) {
+		str_fmt(err, errlen, "no %s field", key);
 		return -1;
 	}
+	return 0;
+}
+
+int
+sts_txt_parse(const char *s, size_t len, struct sts_txt *t, char *err,
+    size_t errlen)
+{
+	struct field	 f;
+	size_t		 i;
+	int		 r;
+
+	memset(t, 0, sizeof(*t));
+	if ((r = record_field(s, len, "v=STSv1", "id", &f, err, errlen)) != 0)
+		return r;
+	for (i = 0; i < f.vlen; i++)
+		if (!is_alnum((unsigned char)f.val[i]))
+			break;
+	if (f.vlen == 0 || f.vlen > STS_ID_MAX || i < f.vlen) {
+		str_copy(err, errlen, "id must be 1-32 letters or digits");
+		return -1;
+	}
+	memcpy(t->id, f.val, f.vlen);
+	t->id[f.vlen] = '\0';
 	return 0;
 }
 
@@ -163,28 +178,15 @@ int
 tlsrpt_parse(const char *s, size_t len, struct tlsrpt *t, char *err,
     size_t errlen)
 {
-	const char	*p = s, *end = s + len;
 	struct field	 f;
-	int		 r, have = 0;
+	int		 r;
 
 	memset(t, 0, sizeof(*t));
-	if (!starts_with_version(s, len, "v=TLSRPTv1"))
-		return -2;
-	next_field(&p, end, &f);
-	while ((r = next_field(&p, end, &f)) == 1) {
-		if (!field_is(&f, "rua"))
-			continue;
-		if (have++) {
-			str_copy(err, errlen, "more than one rua field");
-			return -1;
-		}
-		if (parse_rua(t, f.val, f.vlen, err, errlen) == -1)
-			return -1;
-	}
-	if (r == -1) {
-		str_copy(err, errlen, "a field is not of the form key=value");
+	if ((r = record_field(s, len, "v=TLSRPTv1", "rua", &f, err,
+	    errlen)) != 0)
+		return r;
+	if (parse_rua(t, f.val, f.vlen, err, errlen) == -1)
 		return -1;
-	}
 	if (t->nrua == 0) {
 		str_copy(err, errlen, "no rua field");
 		return -1;
