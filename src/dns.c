@@ -1,6 +1,7 @@
 /* Asynchronous, validating DNS through libunbound inside the event loop. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -147,6 +148,9 @@ answer_cb(void *arg, int err, struct ub_result *r)
 			;
 		a.data = (unsigned char **)r->data;
 		a.len = r->len;
+		if (r->canonname != NULL && r->qname != NULL &&
+		    strcasecmp(r->canonname, r->qname) != 0)
+			a.canonname = r->canonname;
 	}
 	q->dns->pending--;
 	unlink_query(q);

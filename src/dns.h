@@ -16,6 +16,7 @@ struct dns_answer {
 	int		 n;		/* records */
 	unsigned char	**data;		/* rdata of each record */
 	int		*len;
+	const char	*canonname;	/* where CNAMEs led, if they did; else NULL */
 };
 
 typedef void (*dns_cb)(void *arg, const struct dns_answer *);

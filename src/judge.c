@@ -35,6 +35,10 @@ static const struct finding_def defs[] = {
 	{ "dns.mx.implicit", "no MX records: senders use the domain's own "
 	  "address (implicit MX, RFC 5321 §5.1)",
 	  "Publish an MX record naming the mail server explicitly." },
+	{ "dns.mx.cname", "an MX host name is an alias (CNAME)",
+	  "Point the MX record at the canonical host name: MX targets must not "
+	  "be aliases (RFC 2181 §10.3, RFC 5321 §5.1); some senders refuse "
+	  "them and certificate names may not match." },
 	{ "dns.mx.noaddress", "an MX host has no IPv4 or IPv6 address",
 	  "Give the MX host an A and/or AAAA record, or remove it from the MX "
 	  "set." },
@@ -652,6 +656,10 @@ judge_dns_host(struct judge *j, struct mx_host *h)
 
 	if (j->o->has_connect || j->rep->target.kind == TARGET_ADDR)
 		return;
+	if (h->alias_of[0] != '\0' && j->rep->target.kind == TARGET_DOMAIN &&
+	    !h->implicit)
+		add(j, "dns.mx.cname", SEV_WARN, "%s is an alias for %s",
+		    h->name, h->alias_of);
 	for (i = 0; i < 2; i++) {
 		if (!f[i]->asked)
 			continue;

@@ -309,6 +309,7 @@ host_json(const struct mx_host *h, long long now)
 	    "aaaa", dns_json(&h->aaaa), "addresses", addrs,
 	    "addresses_skipped", h->addr_dropped);
 	json_object_set_new(o, "tlsa", tlsa_json(h));
+	json_object_set_new(o, "alias_of", jstr(h->alias_of));
 	return o;
 }
 

@@ -179,6 +179,7 @@ struct mx_host {
 	int		 implicit;	/* implicit MX: the domain itself */
 	struct dns_fact	 a, aaaa;
 	int		 addr_dropped;	/* addresses past RUN_ADDRS_MAX */
+	char		 alias_of[TARGET_NAME_MAX]; /* CNAME target, if an alias */
 	char		 tlsa_name[TARGET_NAME_MAX + 16]; /* _25._tcp.host */
 	struct dns_fact	 tlsa;
 	struct tlsa_rec	 tlsa_recs[TLSA_RECORDS_MAX];

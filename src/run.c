@@ -17,6 +17,7 @@
 #include "report.h"
 #include "run.h"
 #include "smtp.h"
+#include "target.h"
 #include "tls.h"
 
 struct task;
@@ -243,19 +244,34 @@ add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
 		task_try_start(legacy_task);
 }
 
+/* Where a CNAME led, kept as a host name without the root dot. */
+static void
+note_alias(struct mx_host *h, const char *canon)
+{
+	size_t	 len;
+
+	if (canon == NULL || h->alias_of[0] != '\0' ||
+	    !target_hostname_ok(canon, strlen(canon)))
+		return;
+	str_copy(h->alias_of, sizeof(h->alias_of), canon);
+	len = strlen(h->alias_of);
+	if (len > 0 && h->alias_of[len - 1] == '.')
+		h->alias_of[len - 1] = '\0';
+}
+
 static void
 addr_cb(void *arg, const struct dns_answer *a)
 {
 	struct addr_query	*q = arg;
 	struct run		*r = q->run;
 	struct sockaddr_storage	 ss;
-	int			 i, n = 0;
-
 	struct dns_fact		*f = q->family == AF_INET ? &q->host->a :
 				    &q->host->aaaa;
+	int			 i, n = 0;
 
 	*f = a->fact;
 	f->asked = 1;
+	note_alias(q->host, a->canonname);
 	for (i = 0; i < a->n; i++) {
 		if (n >= RUN_ADDRS_MAX) {
 			q->host->addr_dropped++;

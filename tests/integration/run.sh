@@ -194,6 +194,9 @@ case_ nxdomain 3 "dns.nxdomain:fail" '.dns.mx.status == "nxdomain"' \
     -- $R $P "$LAB_PORT_GOOD" nosuch.lab.test
 case_ mx-noaddress 3 "dns.mx.noaddress:fail mtasts.none:info tlsrpt.none:info" \
     -- $R $P "$LAB_PORT_GOOD" nomxhost.lab.test
+case_ mx-alias 1 "dns.mx.cname:warn cert.name.mismatch:warn dane.none:info mtasts.none:info tlsrpt.none:info" \
+    '.hosts[0].alias_of == "mx.lab.test"' '.hosts[0].name == "mxalias.lab.test"' \
+    -- $R $P "$LAB_PORT_GOOD" alias.lab.test
 case_ v6only 1 "dane.tlsa.unusable:warn mtasts.none:info tlsrpt.none:info" '[.hosts[0].addresses[].address] == ["::1"]' \
     -- $R $P "$LAB_PORT_GOOD" v6only.lab.test
 case_ insecure-zone 0 "dane.tlsa.insecure:info mtasts.none:info tlsrpt.none:info" '.dns.mx.dnssec == "insecure"' \

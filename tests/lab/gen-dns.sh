@@ -267,6 +267,9 @@ if [ "$GOOD" = "$NEXT" ] || [ "$GOOD" = "$UNREL" ]; then echo "gen-dns.sh: key c
 	; MX points at a name that does not exist (gone.lab.test -> NXDOMAIN)
 	nomxhost  IN MX 10 gone.lab.test.
 	; nosuch.lab.test: deliberately absent (NXDOMAIN, NSEC-proven)
+	; MX pointing at an alias (RFC 2181 10.3 forbids it)
+	alias     IN MX 10 mxalias.lab.test.
+	mxalias   IN CNAME mx.lab.test.
 	; MTA-STS and TLS-RPT records (RFC 8461, RFC 8460); the second string
 	; of the STS record tests joining of TXT strings
 	_mta-sts        IN TXT "v=STSv1; " "id=2026lab1;"

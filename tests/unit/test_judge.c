@@ -1050,11 +1050,35 @@ test_judge_dane_none(void **state)
 	expect_exit(&f->r, 0);
 }
 
+
+/* An MX host that is a CNAME; the implicit MX may be one. */
+static void
+test_judge_mx_cname(void **state)
+{
+	struct fx	*f = *state;
+
+	str_copy(f->r.hosts[0]->alias_of, sizeof(f->r.hosts[0]->alias_of),
+	    "real.example.test");
+	run(f);
+	expect(&f->r, "dns.mx.cname", SEV_WARN);
+	assert_non_null(strstr(fix_find(&f->r, "dns.mx.cname")->detail,
+	    "real.example.test"));
+	report_free(&f->r);
+	fix_report(&f->r, &f->o);
+	f->p = fix_good_host(&f->r, "example.test");
+	f->r.hosts[0]->implicit = 1;
+	str_copy(f->r.hosts[0]->alias_of, sizeof(f->r.hosts[0]->alias_of),
+	    "real.example.test");
+	run(f);
+	assert_null(fix_find(&f->r, "dns.mx.cname"));
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_judge_good),
+		T(test_judge_mx_cname),
 		T(test_judge_dane_ok_selfsigned),
 		T(test_judge_dane_mismatch),
 		T(test_judge_dane_rollover),
