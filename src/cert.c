@@ -66,8 +66,6 @@ get_cn(struct cert_info *ci, X509 *x)
 	if (last < 0)
 		return;
 	s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(n, last));
-	ci->cn_bad = bytes_bad(ASN1_STRING_get0_data(s),
-	    (size_t)ASN1_STRING_length(s));
 	ci->cn = sanitize_text_dup((const char *)ASN1_STRING_get0_data(s),
 	    (size_t)ASN1_STRING_length(s));
 }
@@ -102,8 +100,6 @@ get_sans(struct cert_info *ci, X509 *x)
 	n = sk_GENERAL_NAME_num(gens);
 	ci->san = xcalloc((size_t)(n < CERT_SAN_MAX ? n : CERT_SAN_MAX) + 1,
 	    sizeof(char *));
-	ci->san_bad = xcalloc((size_t)(n < CERT_SAN_MAX ? n : CERT_SAN_MAX) +
-	    1, 1);
 	for (i = 0; i < n; i++) {
 		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
 		const unsigned char *p;
@@ -120,7 +116,6 @@ get_sans(struct cert_info *ci, X509 *x)
 			continue;
 		p = ASN1_STRING_get0_data(g->d.dNSName);
 		len = (size_t)ASN1_STRING_length(g->d.dNSName);
-		ci->san_bad[ci->nsan] = (unsigned char)bytes_bad(p, len);
 		ci->san[ci->nsan++] = sanitize_text_dup((const char *)p, len);
 	}
 	if (ips.len > 0)
@@ -251,7 +246,6 @@ cert_info_free(struct cert_info *ci)
 	for (i = 0; i < ci->nsan; i++)
 		free(ci->san[i]);
 	free(ci->san);
-	free(ci->san_bad);
 	free(ci->san_ip);
 	memset(ci, 0, sizeof(*ci));
 }

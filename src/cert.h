@@ -13,9 +13,7 @@ struct cert_info {
 	char	*subject;	/* RFC 2253 one-line form, sanitised */
 	char	*issuer;
 	char	*cn;		/* last CN, sanitised; NULL if none */
-	int	 cn_bad;	/* CN held NUL or non-ASCII bytes */
 	char	**san;		/* DNS names (sanitised for display) */
-	unsigned char *san_bad;	/* per name: NUL/8-bit bytes, never matched */
 	int	 nsan;
 	int	 nsan_total;
 	char	*san_ip;	/* IP SANs, comma separated, or NULL */

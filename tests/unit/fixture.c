@@ -47,7 +47,6 @@ fix_cert(struct cert_info *c, const char *name)
 	c->issuer = xstrdup("CN=Example Test CA,O=Example");
 	c->cn = xstrdup(name);
 	c->san = xcalloc(2, sizeof(char *));
-	c->san_bad = xcalloc(2, 1);
 	c->san[0] = xstrdup(name);
 	c->nsan = c->nsan_total = 1;
 	str_copy(c->serial, sizeof(c->serial), "0123456789ABCDEF");
