@@ -188,7 +188,7 @@ tlsrpt_parse(const char *s, size_t len, struct tlsrpt *t, char *err,
 	if (parse_rua(t, f.val, f.vlen, err, errlen) == -1)
 		return -1;
 	if (t->nrua == 0) {
-		str_copy(err, errlen, "no rua field");
+		str_copy(err, errlen, "the rua field is empty");
 		return -1;
 	}
 	return 0;
