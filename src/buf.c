@@ -152,6 +152,16 @@ str_copy(char *dst, size_t dstlen, const char *src)
 }
 
 int
+str_append(char *dst, size_t dstlen, const char *src)
+{
+	size_t	 n = strnlen(dst, dstlen);
+
+	if (n >= dstlen)
+		return -1;
+	return str_copy(dst + n, dstlen - n, src);
+}
+
+int
 str_fmt(char *dst, size_t dstlen, const char *fmt, ...)
 {
 	va_list	 ap;

@@ -27,6 +27,8 @@ const char *buf_str(const struct buf *);
 
 /* Copy src into dst of size dstlen; -1 if it did not fit (dst truncated). */
 int	str_copy(char *dst, size_t dstlen, const char *src);
+/* Append src to the string in dst; -1 if it did not fit (truncated). */
+int	str_append(char *dst, size_t dstlen, const char *src);
 /* snprintf that reports truncation as -1. */
 int	str_fmt(char *dst, size_t dstlen, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));

@@ -9,6 +9,8 @@
 
 enum policy { POLICY_OPPORTUNISTIC, POLICY_STRICT };
 
+#define CLI_RESOLVE_MAX	16
+
 struct options {
 	const char	*target_arg;
 	struct target	 target;
@@ -34,6 +36,8 @@ struct options {
 	const char	*ca_file;
 	const char	*resolver;	/* ADDR[@PORT] */
 	const char	*trust_anchor;
+	const char	*resolve[CLI_RESOLVE_MAX];	/* --resolve, curl's form */
+	int		 nresolve;
 	int		 fail_on;	/* enum severity that makes exit non-zero */
 	int		 warn_days;
 	int		 quick;		/* skip the legacy-protocol probe */

@@ -21,7 +21,7 @@
 #define CONN_OUT_MAX	8192
 
 enum conn_mode { MODE_CONNECTING, MODE_PLAIN, MODE_HANDSHAKE, MODE_TLS,
-	MODE_FAILED };
+	MODE_RAW, MODE_FAILED };
 
 struct conn {
 	struct event_base	*base;
@@ -226,7 +226,8 @@ flush_out(struct conn *c)
 int
 conn_write(struct conn *c, const char *p, size_t len)
 {
-	if (c->mode != MODE_PLAIN && c->mode != MODE_TLS)
+	if (c->mode != MODE_PLAIN && c->mode != MODE_TLS &&
+	    c->mode != MODE_RAW)
 		return -1;
 	if (buf_add(&c->out, p, len) == -1)
 		return -1;
@@ -309,6 +310,32 @@ conn_start_tls(struct conn *c, SSL *ssl)
 	c->mode = MODE_HANDSHAKE;
 	handshake_step(c);
 	return 0;
+}
+
+int
+conn_start_raw(struct conn *c)
+{
+	if (c->mode != MODE_PLAIN && c->mode != MODE_CONNECTING)
+		return -1;
+	buf_reset(&c->in);
+	c->mode = MODE_RAW;
+	return 0;
+}
+
+/* Raw mode: pass what the kernel has straight to the protocol. */
+static void
+read_raw(struct conn *c)
+{
+	unsigned char	 tmp[CONN_READ_CHUNK];
+	ssize_t		 n;
+
+	n = recv(c->fd, tmp, sizeof(tmp), 0);
+	if (n > 0)
+		c->ops->raw(c->arg, tmp, (size_t)n);
+	else if (n == 0)
+		fail(c, CONN_FAIL_CLOSED, "connection closed by server");
+	else if (errno != EAGAIN && errno != EINTR)
+		fail(c, CONN_FAIL_IO, strerror(errno));
 }
 
 /* Hand complete lines to the protocol until it changes mode or frees us. */
@@ -405,6 +432,8 @@ conn_read_cb(evutil_socket_t fd, short what, void *arg)
 	quickack(c->fd);
 	if (c->mode == MODE_HANDSHAKE)
 		handshake_step(c);
+	else if (c->mode == MODE_RAW)
+		read_raw(c);
 	else if (c->mode == MODE_PLAIN || c->mode == MODE_TLS) {
 		r = read_some(c, msg, sizeof(msg));
 		if (r == 0)

@@ -28,6 +28,7 @@ struct conn_ops {
 	void	(*line)(void *, const char *, size_t, int crlf);
 	void	(*tls_ready)(void *);
 	void	(*failed)(void *, enum conn_fail, const char *msg);
+	void	(*raw)(void *, const unsigned char *, size_t); /* raw mode */
 };
 
 struct conn *conn_new(struct event_base *, const struct conn_ops *, void *);
@@ -41,6 +42,9 @@ size_t	conn_pending(const struct conn *, const char **data);
 /* Switch to TLS (takes ownership of ssl); buffered plaintext is dropped. */
 int	conn_start_tls(struct conn *, struct ssl_st *);
 struct ssl_st *conn_ssl(const struct conn *);
+/* Switch to raw mode: every byte read goes to ops->raw as it comes (the
+ * scanner speaks TLS records itself); buffered plaintext is dropped. */
+int	conn_start_raw(struct conn *);
 /* Local address of the socket, as text. */
 void	conn_local_addr(const struct conn *, char *, size_t);
 void	conn_free(struct conn *);

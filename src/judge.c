@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/ssl.h>
 #include <openssl/x509_vfy.h>
@@ -90,10 +91,60 @@ static const struct finding_def defs[] = {
 	{ "mtasts.txt.error", "the _mta-sts TXT lookup failed",
 	  "Make the zone answer TXT queries for _mta-sts.<domain>; senders "
 	  "then keep using a cached policy." },
-	{ "mtasts.policy.unchecked", "an MTA-STS policy is announced; this "
-	  "version does not fetch it",
-	  "Check the policy file by hand, and test with --policy strict if its "
-	  "mode is enforce." },
+	{ "mtasts.policy.unreachable", "the MTA-STS policy could not be "
+	  "fetched: senders apply no policy",
+	  "Serve the policy at https://mta-sts.<domain>/.well-known/mta-sts.txt "
+	  "on port 443: the name needs an address and the server must answer "
+	  "within a minute." },
+	{ "mtasts.policy.cert", "the policy server's certificate is not valid "
+	  "for mta-sts.<domain>",
+	  "Give the policy host a certificate from a public CA that names "
+	  "mta-sts.<domain> and send the full chain (RFC 8461 §3.3)." },
+	{ "mtasts.policy.redirect", "the policy URL redirects, and senders "
+	  "must not follow redirects",
+	  "Serve the policy file itself at the well-known URL with status 200 "
+	  "(RFC 8461 §3.3)." },
+	{ "mtasts.policy.http", "the policy URL does not answer 200 OK",
+	  "Serve the policy file at /.well-known/mta-sts.txt with status 200." },
+	{ "mtasts.policy.size", "the policy file is larger than 64 KiB, "
+	  "so senders refuse it",
+	  "Serve a short policy: version, mode, mx and max_age lines." },
+	{ "mtasts.policy.type", "the policy is not served as text/plain",
+	  "Serve mta-sts.txt with Content-Type: text/plain (RFC 8461 §3.3); "
+	  "strict senders reject other types." },
+	{ "mtasts.policy.invalid", "the policy file is not a usable MTA-STS "
+	  "policy: senders apply none",
+	  "Publish a policy with version: STSv1, a mode, max_age and one mx "
+	  "line per MX host (the paste block fits this domain), then change "
+	  "the id in the TXT record." },
+	{ "mtasts.policy.syntax", "the policy file has syntax problems that "
+	  "senders may treat differently",
+	  "Fix the lines named in the detail; use exactly one key: value per "
+	  "line with CRLF or LF endings." },
+	{ "mtasts.policy.ok", "MTA-STS policy fetched and usable", NULL },
+	{ "mtasts.policy.testing", "the MTA-STS policy is in testing mode: "
+	  "failures are reported, not enforced",
+	  "Switch to mode: enforce once the TLS-RPT reports show no failures "
+	  "(and change the id in the TXT record)." },
+	{ "mtasts.policy.none", "the MTA-STS policy has mode none: senders "
+	  "drop the policy",
+	  "Nothing to fix if the policy is being withdrawn; otherwise use mode "
+	  "testing or enforce." },
+	{ "mtasts.policy.maxage", "the policy's max_age is under a day, so "
+	  "it protects little against downgrade",
+	  "Use a max_age of weeks (RFC 8461 §3.2 suggests weeks or more), e.g. "
+	  "max_age: 1209600." },
+	{ "mtasts.mx.unlisted", "an MX host matches none of the policy's mx "
+	  "patterns: policy senders will not deliver to it",
+	  "Add an mx line for the host to the policy (the paste block lists "
+	  "every MX), then change the id in the TXT record." },
+	{ "mtasts.mx.tls", "senders that apply the MTA-STS policy refuse this "
+	  "server's TLS",
+	  "Give the MX a certificate from a public CA naming the MX host, with "
+	  "its chain, and offer STARTTLS (RFC 8461 §4.2)." },
+	{ "mtasts.dane", "DANE and MTA-STS are both published; DANE takes "
+	  "precedence for senders that support both",
+	  "Nothing to fix; keep both consistent (RFC 8461 §2)." },
 	{ "tlsrpt.none", "no TLS-RPT record: failures of TLS delivery are not "
 	  "reported to the domain",
 	  "Publish _smtp._tls.<domain> TXT \"v=TLSRPTv1; rua=mailto:"
@@ -244,6 +295,9 @@ struct judge {
 	const char		*host;
 	struct mx_host		*mxh;		/* the current host */
 	int			 dane;		/* DANE applies, with usable records */
+	int			 dane_any;	/* ... to some host */
+	enum sts_mode		 sts_mode;	/* MTA-STS in force, or NONE_GIVEN */
+	int			 sts_listed;	/* the current host is in it */
 	struct probe		*probe;
 };
 
@@ -796,6 +850,237 @@ judge_dane_host(struct judge *j, struct mx_host *h)
 	j->dane = dane_applies(h);
 }
 
+/* Attach a multi-line block a person can paste (records, a policy file)
+ * to the finding just added. */
+static void
+add_paste(struct judge *j, const char *text)
+{
+	struct report	*r = j->rep;
+
+	if (r->nfindings > 0 && text != NULL && *text != '\0') {
+		free(r->findings[r->nfindings - 1].paste);
+		r->findings[r->nfindings - 1].paste = xstrdup(text);
+	}
+}
+
+/* A policy file listing every MX host the report saw. */
+static void
+sts_policy_text(const struct report *r, const char *mode, long long max_age,
+    struct buf *b)
+{
+	int	 i;
+
+	buf_addf(b, "version: STSv1\nmode: %s\n", mode);
+	for (i = 0; i < r->nhosts; i++)
+		buf_addf(b, "mx: %s\n", r->hosts[i]->name);
+	buf_addf(b, "max_age: %lld\n", max_age);
+}
+
+/* Paste-ready records for a domain without (working) MTA-STS/TLS-RPT. */
+static void
+sts_paste_new(struct judge *j, int with_policy)
+{
+	const struct report	*r = j->rep;
+	struct buf		 b;
+	char			 id[32];
+	struct tm		 tm;
+	time_t			 t = (time_t)j->now;
+
+	gmtime_r(&t, &tm);
+	strftime(id, sizeof(id), "%Y%m%dT%H%M%S", &tm);
+	buf_init(&b, 8192);
+	buf_addf(&b, "_mta-sts.%s. IN TXT \"v=STSv1; id=%s\"\n",
+	    r->target.name, id);
+	if (with_policy && r->nhosts > 0) {
+		buf_addf(&b, "# https://mta-sts.%s/.well-known/mta-sts.txt "
+		    "(text/plain; mode: enforce once TLS-RPT reports are "
+		    "clean)\n", r->target.name);
+		sts_policy_text(r, "testing", 604800, &b);
+	}
+	add_paste(j, buf_str(&b));
+	buf_free(&b);
+}
+
+static void
+tlsrpt_paste(struct judge *j)
+{
+	char	 line[2 * TARGET_NAME_MAX + 64];
+
+	if (str_fmt(line, sizeof(line), "_smtp._tls.%s. IN TXT "
+	    "\"v=TLSRPTv1; rua=mailto:tlsrpt@%s\"\n", j->rep->target.name,
+	    j->rep->target.name) == 0)
+		add_paste(j, line);
+}
+
+/* Why the policy could not be had, as one finding. */
+static void
+judge_sts_fetch_error(struct judge *j, const struct sts_fetch_fact *f)
+{
+	if (f->too_large)
+		add(j, "mtasts.policy.size", SEV_FAIL, "%s: more than %d "
+		    "bytes", f->url, STS_POLICY_MAX);
+	else if (f->curl_code == 60 || f->curl_code == 51 ||
+	    f->curl_code == 58 || f->curl_code == 77 || f->curl_code == 83)
+		add(j, "mtasts.policy.cert", SEV_FAIL, "%s: %s", f->host,
+		    f->error);
+	else if (f->curl_code != 0 || f->http_code == 0)
+		add(j, "mtasts.policy.unreachable", SEV_FAIL, "%s: %s", f->url,
+		    f->error[0] ? f->error : "no response");
+	else if (f->http_code >= 300 && f->http_code < 400)
+		add(j, "mtasts.policy.redirect", SEV_FAIL, "%s answered %ld%s%s",
+		    f->url, f->http_code, f->location[0] ? " to " : "",
+		    f->location);
+	else
+		add(j, "mtasts.policy.http", SEV_FAIL, "%s answered %ld",
+		    f->url, f->http_code);
+}
+
+/* The parser's problem lines joined with "; " into b (initialised here). */
+static const char *
+one_line(const char *lines, struct buf *b)
+{
+	const char	*nl;
+
+	buf_init(b, 4096);
+	while (lines != NULL && *lines != '\0') {
+		nl = strchr(lines, '\n');
+		buf_addf(b, "%s%.*s", b->len ? "; " : "", nl ? (int)(nl - lines) :
+		    (int)strlen(lines), lines);
+		lines = nl ? nl + 1 : NULL;
+	}
+	return b->len ? buf_str(b) : "unusable";
+}
+
+/* RFC 8461 §3.3: the media type is text/plain (parameters allowed). */
+static int
+plain_text(const char *ct)
+{
+	size_t	 n = strlen("text/plain");
+
+	return strncasecmp(ct, "text/plain", n) == 0 &&
+	    (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
+}
+
+/*
+ * The policy file (RFC 8461 §3.2, §3.3). Returns the mode senders apply,
+ * STS_MODE_NONE_GIVEN when there is no usable policy.
+ */
+static enum sts_mode
+judge_sts_policy(struct judge *j)
+{
+	const struct report		*r = j->rep;
+	const struct sts_fetch_fact	*f = &r->stsp;
+	const struct sts_policy		*p = &f->policy;
+	struct buf			 b;
+
+	if (!f->attempted)
+		return STS_MODE_NONE_GIVEN;
+	if (!f->done || f->curl_code != 0 || f->http_code != 200) {
+		judge_sts_fetch_error(j, f);
+		return STS_MODE_NONE_GIVEN;
+	}
+	if (!plain_text(f->content_type))
+		add(j, "mtasts.policy.type", SEV_WARN, "served as '%s'",
+		    f->content_type[0] ? f->content_type : "(no type)");
+	if (!f->usable) {
+		add(j, "mtasts.policy.invalid", SEV_FAIL, "%s",
+		    one_line(f->problems, &b));
+		buf_free(&b);
+		buf_init(&b, 8192);
+		sts_policy_text(r, "testing", 604800, &b);
+		add_paste(j, buf_str(&b));
+		buf_free(&b);
+		return STS_MODE_NONE_GIVEN;
+	}
+	if (f->problems != NULL) {
+		add(j, "mtasts.policy.syntax", SEV_WARN, "%s",
+		    one_line(f->problems, &b));
+		buf_free(&b);
+	}
+	add(j, "mtasts.policy.ok", SEV_OK, "mode %s, max_age %lld, %d mx "
+	    "pattern%s", sts_mode_name(p->mode), p->max_age, p->nmx,
+	    p->nmx == 1 ? "" : "s");
+	if (p->mode == STS_MODE_TESTING)
+		add(j, "mtasts.policy.testing", SEV_INFO, "senders report "
+		    "failures but still deliver");
+	else if (p->mode == STS_MODE_NONE)
+		add(j, "mtasts.policy.none", SEV_INFO, "mode none: the policy "
+		    "is withdrawn");
+	if (p->mode != STS_MODE_NONE && p->max_age >= 0 &&
+	    p->max_age < 86400)
+		add(j, "mtasts.policy.maxage", SEV_INFO, "max_age %lld "
+		    "seconds", p->max_age);
+	return p->mode == STS_MODE_NONE ? STS_MODE_NONE_GIVEN : p->mode;
+}
+
+/* Does any mx: pattern of the policy cover host? */
+static int
+sts_listed(const struct sts_policy *p, const char *host)
+{
+	int	 i;
+
+	for (i = 0; i < p->nmx; i++)
+		if (sts_mx_match(p->mx[i], host))
+			return 1;
+	return 0;
+}
+
+static enum severity
+sts_sev(const struct judge *j)
+{
+	return j->sts_mode == STS_MODE_ENFORCE ? SEV_FAIL : SEV_WARN;
+}
+
+/* RFC 8461 §4.1: an MX host the policy does not list gets no mail. */
+static void
+judge_sts_host(struct judge *j, struct mx_host *h)
+{
+	const struct sts_policy	*p = &j->rep->stsp.policy;
+	struct buf		 b;
+	int			 i;
+
+	j->sts_listed = 0;
+	if (j->sts_mode == STS_MODE_NONE_GIVEN)
+		return;
+	if (sts_listed(p, h->name)) {
+		j->sts_listed = 1;
+		return;
+	}
+	buf_init(&b, 8192);
+	for (i = 0; i < p->nmx; i++)
+		buf_addf(&b, "%s%s", i ? ", " : "", p->mx[i]);
+	add(j, "mtasts.mx.unlisted", sts_sev(j), "no mx pattern of the "
+	    "policy matches it (%s)", buf_str(&b));
+	buf_free(&b);
+	buf_init(&b, 8192);
+	sts_policy_text(j->rep, sts_mode_name(p->mode), p->max_age > 0 ?
+	    p->max_age : 604800, &b);
+	add_paste(j, buf_str(&b));
+	buf_free(&b);
+}
+
+/* RFC 8461 §4.2: what a policy-honouring sender demands of one address. */
+static void
+judge_sts_probe(struct judge *j, const struct probe *p)
+{
+	const char	*why = NULL;
+
+	if (!j->sts_listed || !p->conclusive)
+		return;
+	if (!p->tls.attempted)
+		why = "no TLS: STARTTLS is not available";
+	else if (!p->tls.ok)
+		why = "the TLS handshake fails";
+	else if (p->tls.verify_result != 0)
+		why = p->tls.verify_error[0] ? p->tls.verify_error :
+		    "the certificate chain does not verify";
+	else if (!p->tls.name_ok)
+		why = "the certificate does not name the MX host";
+	if (why != NULL)
+		add(j, "mtasts.mx.tls", sts_sev(j), "mode %s: %s",
+		    sts_mode_name(j->rep->stsp.policy.mode), why);
+}
+
 /* The _mta-sts and _smtp._tls TXT records of a domain (RFC 8461, 8460). */
 static void
 judge_policy_records(struct judge *j)
@@ -808,25 +1093,32 @@ judge_policy_records(struct judge *j)
 		add(j, "mtasts.txt.error", SEV_INFO, "_mta-sts.%s: %s",
 		    r->target.name, s->dns.sec == DNSSEC_BOGUS ?
 		    s->dns.why_bogus : s->dns.errstr);
-	else if (s->dns.asked && s->nrecords == 0)
+	else if (s->dns.asked && s->nrecords == 0) {
 		add(j, "mtasts.none", SEV_INFO, "_mta-sts.%s has no v=STSv1 "
 		    "record", r->target.name);
-	else if (s->nrecords > 1)
+		sts_paste_new(j, 1);
+	} else if (s->nrecords > 1) {
 		add(j, "mtasts.txt.invalid", SEV_WARN, "%d v=STSv1 records; "
 		    "RFC 8461 §3.1 allows one", s->nrecords);
-	else if (s->nrecords == 1 && !s->valid)
+		sts_paste_new(j, 0);
+	} else if (s->nrecords == 1 && !s->valid) {
 		add(j, "mtasts.txt.invalid", SEV_WARN, "'%.*s': %s",
 		    (int)s->textlen, s->text, s->error);
-	else if (s->valid)
-		add(j, "mtasts.policy.unchecked", SEV_INFO, "id=%s; policy at "
-		    "https://mta-sts.%s/.well-known/mta-sts.txt", s->id,
-		    r->target.name);
+		sts_paste_new(j, 0);
+	}
+	/* Senders fetch the policy only for a valid record (RFC 8461 §3.1);
+	 * a policy behind an invalid one is still worth checking. */
+	j->sts_mode = judge_sts_policy(j);
+	if (!s->valid)
+		j->sts_mode = STS_MODE_NONE_GIVEN;
 	if (!t->dns.asked || t->dns.error || (t->dns.rcode != 0 &&
 	    !t->dns.nxdomain) || t->dns.sec == DNSSEC_BOGUS)
 		return;
-	if (t->nrecords == 0)
+	if (t->nrecords == 0) {
 		add(j, "tlsrpt.none", SEV_INFO, "_smtp._tls.%s has no "
 		    "v=TLSRPTv1 record", r->target.name);
+		tlsrpt_paste(j);
+	}
 	else if (t->nrecords > 1)
 		add(j, "tlsrpt.invalid", SEV_WARN, "%d v=TLSRPTv1 records; "
 		    "RFC 8460 §3 allows one", t->nrecords);
@@ -967,13 +1259,23 @@ judge_report(struct report *r, const struct options *o, long long now)
 			j.mxh = r->hosts[h];
 			judge_dns_host(&j, r->hosts[h]);
 			judge_dane_host(&j, r->hosts[h]);
+			j.dane_any |= j.dane;
+			judge_sts_host(&j, r->hosts[h]);
 			for (k = 0; k < r->hosts[h]->nprobes; k++) {
 				j.probe = r->hosts[h]->probes[k];
 				judge_end(&j, j.probe);
+				judge_sts_probe(&j, j.probe);
 			}
 			j.probe = NULL;
 			judge_families(&j, r->hosts[h]);
 		}
+		j.host = NULL;
+		j.mxh = NULL;
+		/* RFC 8461 §2: a sender that does DANE ignores MTA-STS. */
+		if (j.dane_any && r->sts.valid)
+			add(&j, "mtasts.dane", SEV_INFO, "DANE applies to MX "
+			    "hosts of this domain; senders that support DANE "
+			    "use it there and ignore the MTA-STS policy");
 	}
 	verdict(r, o);
 }

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fetch.h"
 #include "judge.h"
 #include "out.h"
 #include "report.h"
@@ -66,7 +67,15 @@ main(int argc, char **argv)
 		printf("mxprobe %s\n", MXPROBE_VERSION);
 		return 0;
 	}
-	if (run_target(&o, &rep, err, sizeof(err)) == -1) {
+	/* Before the resolver starts its thread (curl_global_init is not
+	 * thread-safe). */
+	if (fetch_global_init() == -1) {
+		fprintf(stderr, "mxprobe: cannot initialise libcurl\n");
+		return 3;
+	}
+	rc = run_target(&o, &rep, err, sizeof(err));
+	fetch_global_cleanup();
+	if (rc == -1) {
 		fprintf(stderr, "mxprobe: %s\n", err);
 		report_free(&rep);
 		return 3;

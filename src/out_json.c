@@ -333,6 +333,55 @@ txt_json(const struct txt_fact *f, int sts)
 	return o ? o : json_null();
 }
 
+/* The policy file's mx patterns and syntax problems, as arrays. */
+static json_t *
+sts_lists(const struct sts_fetch_fact *f, json_t **problems)
+{
+	json_t		*mx = json_array();
+	const char	*p, *nl;
+	int		 i;
+
+	*problems = json_array();
+	for (i = 0; i < f->policy.nmx; i++)
+		json_array_append_new(mx, jraw(f->policy.mx[i],
+		    strlen(f->policy.mx[i])));
+	for (p = f->problems; p != NULL && *p != '\0'; p = nl + 1) {
+		nl = strchr(p, '\n');
+		json_array_append_new(*problems, jraw(p, nl ? (size_t)(nl - p) :
+		    strlen(p)));
+		if (nl == NULL)
+			break;
+	}
+	return mx;
+}
+
+/* The MTA-STS policy fetch; null when no _mta-sts record led to one. */
+static json_t *
+sts_policy_json(const struct sts_fetch_fact *f)
+{
+	json_t	*o, *problems, *mx;
+	int	 got = f->done && f->curl_code == 0 && f->http_code == 200;
+
+	if (!f->attempted)
+		return json_null();
+	mx = sts_lists(f, &problems);
+	o = json_pack("{s:s, s:s, s:{s:o, s:o}, s:b, s:o, s:o, s:o, s:o, s:o,"
+	    " s:b, s:o, s:o, s:b, s:o, s:o, s:o, s:o}",
+	    "host", f->host, "url", f->url, "dns", "a", dns_json(&f->a),
+	    "aaaa", dns_json(&f->aaaa), "resolved_by_option", f->user_resolve,
+	    "address", jstr(f->addr), "http_status", f->http_code ?
+	    json_integer(f->http_code) : json_null(), "content_type",
+	    jstr(f->content_type), "location", jstr(f->location),
+	    "error", jstr(f->error), "too_large", f->too_large, "duration_ms", jms(f->ms),
+	    "body", got ? jraw(f->body, f->body_len) : json_null(),
+	    "usable", f->usable, "mode", got && f->usable ?
+	    json_string(sts_mode_name(f->policy.mode)) : json_null(),
+	    "max_age", got && f->policy.max_age >= 0 ?
+	    json_integer(f->policy.max_age) : json_null(), "mx", mx,
+	    "problems", problems);
+	return o ? o : json_null();
+}
+
 static json_t *
 findings_json(const struct report *r)
 {
@@ -343,9 +392,11 @@ findings_json(const struct report *r)
 		const struct finding *f = &r->findings[i];
 
 		json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:o, s:o,"
-		    " s:o}", "id", f->id, "severity", severity_name(f->sev),
-		    "host", jstr(f->host), "address", jstr(f->addr), "detail",
-		    jraw(f->detail, strlen(f->detail)), "fix", jstr(f->fix)));
+		    " s:o, s:o}", "id", f->id, "severity",
+		    severity_name(f->sev), "host", jstr(f->host), "address",
+		    jstr(f->addr), "detail", jraw(f->detail, strlen(f->detail)),
+		    "fix", jstr(f->fix), "paste", f->paste ? jraw(f->paste,
+		    strlen(f->paste)) : json_null()));
 	}
 	return a;
 }
@@ -374,9 +425,9 @@ out_json(FILE *fp, const struct report *r, const struct options *o)
 	    "mx", r->target.kind == TARGET_DOMAIN ? dns_json(&r->mx) :
 	    json_null(), "null_mx", r->null_mx, "implicit_mx", r->implicit_mx,
 	    "mx_malformed", r->mx_bad, "mx_skipped", r->mx_dropped));
-	json_object_set_new(root, "domain_policy", json_pack("{s:o, s:o}",
-	    "mta_sts",
-	    txt_json(&r->sts, 1), "tls_rpt", txt_json(&r->rpt, 0)));
+	json_object_set_new(root, "domain_policy", json_pack("{s:o, s:o, "
+	    "s:o}", "mta_sts", txt_json(&r->sts, 1), "mta_sts_policy",
+	    sts_policy_json(&r->stsp), "tls_rpt", txt_json(&r->rpt, 0)));
 	json_object_set_new(root, "hosts", hosts);
 	json_object_set_new(root, "findings", findings_json(r));
 	json_object_set_new(root, "verdict", json_string(r->untestable ?

@@ -58,6 +58,36 @@ count_sev(const struct report *r, enum severity s)
 	return n;
 }
 
+/* What the MTA-STS policy file said, or why there is none. */
+static void
+sts_policy_line(const struct text *t)
+{
+	const struct sts_fetch_fact	*f = &t->r->stsp;
+	int				 i;
+
+	if (!f->attempted)
+		return;
+	if (!f->done || f->curl_code != 0 || f->http_code != 200) {
+		fputs("; policy not fetched: ", t->fp);
+		if (f->http_code != 0 && f->curl_code == 0)
+			fprintf(t->fp, "HTTP %ld", f->http_code);
+		else
+			put_safes(t, f->error);
+		return;
+	}
+	if (!f->usable) {
+		fputs("; policy invalid", t->fp);
+		return;
+	}
+	fprintf(t->fp, "; policy %s, max_age %lld, mx ",
+	    sts_mode_name(f->policy.mode), f->policy.max_age);
+	for (i = 0; i < f->policy.nmx; i++) {
+		if (i > 0)
+			fputs(" ", t->fp);
+		put_safes(t, f->policy.mx[i]);
+	}
+}
+
 static void
 header(const struct text *t)
 {
@@ -84,9 +114,10 @@ header(const struct text *t)
 	if (r->sts.dns.done && !r->mx.nxdomain && !r->null_mx) {
 		fputs("  policy: MTA-STS ", t->fp);
 		if (r->sts.valid)
-			fprintf(t->fp, "id=%s (policy not fetched)", r->sts.id);
+			fprintf(t->fp, "id=%s", r->sts.id);
 		else
 			fputs(r->sts.nrecords ? "record invalid" : "none", t->fp);
+		sts_policy_line(t);
 		fputs(", TLS-RPT ", t->fp);
 		if (r->rpt.valid)
 			fprintf(t->fp, "%d address%s", r->rpt.nrua,
@@ -233,6 +264,25 @@ hosts(const struct text *t)
 	}
 }
 
+/* A block to copy as is: one indented, sanitised line per line. */
+static void
+paste_block(const struct text *t, const char *text)
+{
+	const char	*nl;
+	char		*line;
+
+	while (*text != '\0') {
+		nl = strchr(text, '\n');
+		line = sanitize_text_dup(text, nl ? (size_t)(nl - text) :
+		    strlen(text));
+		fprintf(t->fp, "          %s\n", line);
+		free(line);
+		if (nl == NULL)
+			break;
+		text = nl + 1;
+	}
+}
+
 static void
 findings(const struct text *t)
 {
@@ -260,6 +310,8 @@ findings(const struct text *t)
 		fputc('\n', t->fp);
 		if (f->fix != NULL && f->sev >= SEV_INFO)
 			fprintf(t->fp, "        fix: %s\n", f->fix);
+		if (f->paste != NULL && f->sev >= SEV_INFO)
+			paste_block(t, f->paste);
 	}
 	if (shown == 0)
 		fputs("\nNo problems found.\n", t->fp);

@@ -163,8 +163,12 @@ report_free(struct report *r)
 		free(r->findings[i].host);
 		free(r->findings[i].addr);
 		free(r->findings[i].detail);
+		free(r->findings[i].paste);
 	}
 	free(r->findings);
+	free(r->stsp.body);
+	free(r->stsp.problems);
+	sts_policy_free(&r->stsp.policy);
 	memset(r, 0, sizeof(*r));
 }
 

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "cert.h"
+#include "mtasts.h"
 #include "smtp_parse.h"
 #include "target.h"
 
@@ -198,6 +199,7 @@ struct finding {
 	char		*addr;		/* address text, or NULL */
 	char		*detail;	/* evidence, sanitised */
 	const char	*fix;
+	char		*paste;		/* records/policy to paste, or NULL */
 	const struct probe *probe;	/* the address that showed it, or NULL */
 };
 
@@ -216,6 +218,30 @@ struct txt_fact {
 	int		 nrua;		/* TLS-RPT report URIs */
 };
 
+/* The MTA-STS policy fetch (RFC 8461 §3.3) and what the policy says. */
+struct sts_fetch_fact {
+	int		 attempted;
+	int		 done;
+	char		 host[TARGET_NAME_MAX + 8];	/* mta-sts.<domain> */
+	char		 url[TARGET_NAME_MAX + 48];
+	struct dns_fact	 a, aaaa;	/* of the policy host */
+	int		 user_resolve;	/* --resolve named the host */
+	int		 naddrs;	/* addresses DNS gave */
+	int		 curl_code;	/* 0: an HTTP response came */
+	char		 error[256];	/* why there is no policy, sanitised */
+	int		 too_large;
+	long		 http_code;
+	char		 content_type[128];	/* sanitised */
+	char		 location[256];	/* redirect target, sanitised */
+	char		 addr[64];	/* server address used */
+	char		*body;		/* raw, NUL-terminated, <= 64 KiB */
+	size_t		 body_len;
+	int		 usable;	/* sts_policy_parse said 0 */
+	struct sts_policy policy;
+	char		*problems;	/* syntax problems, one per line */
+	double		 ms;
+};
+
 struct report {
 	struct target	 target;
 	char		 input[300];	/* what the user typed, sanitised */
@@ -228,6 +254,7 @@ struct report {
 	int		 implicit_mx;
 	struct txt_fact	 sts;		/* _mta-sts.<domain> (RFC 8461 §3.1) */
 	struct txt_fact	 rpt;		/* _smtp._tls.<domain> (RFC 8460 §3) */
+	struct sts_fetch_fact stsp;	/* the policy file */
 	int		 mx_bad;	/* MX records that did not decode */
 	int		 mx_dropped;	/* MX hosts past RUN_MX_MAX */
 	struct mx_host	**hosts;

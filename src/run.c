@@ -1,5 +1,6 @@
 /* One run: resolve the target, probe every address concurrently, politely. */
 #include <arpa/inet.h>
+#include <strings.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,11 @@
 #include "dane.h"
 #include "dns.h"
 #include "dnswire.h"
+#include "fetch.h"
 #include "mtasts.h"
 #include "report.h"
 #include "run.h"
+#include "sanitize.h"
 #include "smtp.h"
 #include "target.h"
 #include "tls.h"
@@ -27,6 +30,9 @@ struct run {
 	struct report		*rep;
 	struct event_base	*base;
 	struct dns		*dns;
+	struct fetcher		*fetch;
+	int			 sts_pending;	/* policy host lookups */
+	char			 sts_addrs[512]; /* curl's "a,[b]" form */
 	struct tls_ctx		 tls;
 	struct event		*deadline_ev;
 	double			 t0, deadline;
@@ -492,6 +498,197 @@ unanswered(struct dns_fact *f)
 	str_copy(f->errstr, sizeof(f->errstr), "no answer before the deadline");
 }
 
+/*
+ * The MTA-STS policy fetch (RFC 8461 §3.3): resolve mta-sts.<domain>
+ * through our own resolver (so --resolver and DNSSEC status apply), hand
+ * the addresses to curl, GET the policy from port 443.
+ */
+#define STS_FETCH_SECS		60	/* RFC 8461 §3.3 suggests a minute */
+#define STS_CONNECT_SECS	10
+
+struct sts_query {
+	struct run	*run;
+	int		 family;
+};
+
+/* Does a --resolve entry name host on port 443? */
+static int
+user_resolves(const struct options *o, const char *host)
+{
+	size_t	 n = strlen(host);
+	int	 i;
+
+	for (i = 0; i < o->nresolve; i++)
+		if (strncasecmp(o->resolve[i], host, n) == 0 &&
+		    strncmp(o->resolve[i] + n, ":443:", 5) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+sts_fail(struct run *r, const char *why)
+{
+	struct sts_fetch_fact *f = &r->rep->stsp;
+
+	f->done = 1;
+	str_copy(f->error, sizeof(f->error), why);
+	work_done(r);
+}
+
+/* Copy server-sent text into a fixed field, made safe for any output. */
+static void
+copy_sanitised(char *dst, size_t size, const char *src)
+{
+	char	*s = sanitize_text_dup(src, strlen(src));
+
+	str_copy(dst, size, s);
+	free(s);
+}
+
+static void
+sts_done(void *arg, const struct fetch_result *res)
+{
+	struct run		*r = arg;
+	struct sts_fetch_fact	*f = &r->rep->stsp;
+	struct buf		 b;
+
+	f->done = 1;
+	f->curl_code = res->curl_code;
+	f->too_large = res->too_large;
+	f->http_code = res->http_code;
+	f->ms = res->ms;
+	if (res->curl_code != 0)
+		copy_sanitised(f->error, sizeof(f->error), res->error);
+	copy_sanitised(f->content_type, sizeof(f->content_type),
+	    res->content_type);
+	copy_sanitised(f->location, sizeof(f->location), res->location);
+	str_copy(f->addr, sizeof(f->addr), res->addr);
+	if (res->curl_code == 0 && res->http_code == 200) {
+		f->body = xcalloc(1, res->len + 1);
+		memcpy(f->body, res->body, res->len);
+		f->body_len = res->len;
+		buf_init(&b, 16384);
+		f->usable = sts_policy_parse(f->body, f->body_len,
+		    &f->policy, &b) == 0;
+		if (b.len > 0)
+			f->problems = buf_steal(&b);
+		else
+			buf_free(&b);
+	}
+	work_done(r);
+}
+
+static void
+sts_fetch_go(struct run *r)
+{
+	struct sts_fetch_fact *f = &r->rep->stsp;
+	struct fetch_req q;
+	const char	*resolve[CLI_RESOLVE_MAX + 1];
+	char		 mine[TARGET_NAME_MAX + sizeof(r->sts_addrs) + 8];
+	char		 err[160];
+	double		 left = r->deadline - mono_now();
+	int		 i, n = 0;
+
+	for (i = 0; i < r->o->nresolve; i++)
+		resolve[n++] = r->o->resolve[i];
+	if (!f->user_resolve) {
+		if (r->sts_addrs[0] == '\0')
+			return sts_fail(r, "the policy host has no address");
+		if (str_fmt(mine, sizeof(mine), "%s:443:%s", f->host,
+		    r->sts_addrs) == -1)
+			return sts_fail(r, "too many addresses");
+		resolve[n++] = mine;
+	}
+	if (r->fetch == NULL && (r->fetch = fetch_new(r->base, err,
+	    sizeof(err))) == NULL)
+		return sts_fail(r, err);
+	memset(&q, 0, sizeof(q));
+	q.url = f->url;
+	q.ca_file = r->o->ca_file;
+	q.resolve = resolve;
+	q.nresolve = n;
+	q.timeout_ms = (long)((left < STS_FETCH_SECS ? left : STS_FETCH_SECS) *
+	    1000);
+	if (q.timeout_ms < 1)
+		q.timeout_ms = 1;
+	q.connect_timeout_ms = STS_CONNECT_SECS * 1000;
+	q.max_bytes = STS_POLICY_MAX;
+	if (fetch_start(r->fetch, &q, sts_done, r, err, sizeof(err)) == -1)
+		sts_fail(r, err);
+}
+
+/* Collect the policy host's addresses in curl's "a,b" form. */
+static void
+sts_addr_cb(void *arg, const struct dns_answer *a)
+{
+	struct sts_query *q = arg;
+	struct run	*r = q->run;
+	struct sts_fetch_fact *f = &r->rep->stsp;
+	char		 text[INET6_ADDRSTRLEN + 2], one[INET6_ADDRSTRLEN];
+	size_t		 want = q->family == AF_INET ? 4 : 16;
+	int		 i;
+
+	*(q->family == AF_INET ? &f->a : &f->aaaa) = a->fact;
+	for (i = 0; i < a->n && !a->fact.nxdomain; i++) {
+		if (a->fact.sec == DNSSEC_BOGUS || (size_t)a->len[i] != want ||
+		    inet_ntop(q->family, a->data[i], one, sizeof(one)) == NULL)
+			continue;
+		if (str_fmt(text, sizeof(text), q->family == AF_INET ?
+		    "%s" : "[%s]", one) == -1)
+			continue;
+		if (r->sts_addrs[0] != '\0')
+			str_append(r->sts_addrs, sizeof(r->sts_addrs), ",");
+		str_append(r->sts_addrs, sizeof(r->sts_addrs), text);
+		f->naddrs++;
+	}
+	free(q);
+	if (--r->sts_pending == 0)
+		sts_fetch_go(r);
+}
+
+static void
+sts_query_addr(struct run *r, int family)
+{
+	struct sts_query *q = xcalloc(1, sizeof(*q));
+	struct sts_fetch_fact *f = &r->rep->stsp;
+
+	q->run = r;
+	q->family = family;
+	(family == AF_INET ? &f->a : &f->aaaa)->asked = 1;
+	r->sts_pending++;
+	if (dns_query(r->dns, f->host, family == AF_INET ? DNS_TYPE_A :
+	    DNS_TYPE_AAAA, sts_addr_cb, q) == -1) {
+		r->sts_pending--;
+		free(q);
+	}
+}
+
+/* An _mta-sts record exists: fetch the policy it announces. */
+static void
+sts_fetch_begin(struct run *r)
+{
+	struct sts_fetch_fact *f = &r->rep->stsp;
+
+	if (f->attempted)
+		return;
+	f->attempted = 1;
+	r->work++;
+	if (str_fmt(f->host, sizeof(f->host), "mta-sts.%s",
+	    r->rep->target.name) == -1 || str_fmt(f->url, sizeof(f->url),
+	    "https://%s/.well-known/mta-sts.txt", f->host) == -1)
+		return sts_fail(r, "domain name too long");
+	if (user_resolves(r->o, f->host)) {
+		f->user_resolve = 1;
+		return sts_fetch_go(r);
+	}
+	if (r->o->family != AF_INET6)
+		sts_query_addr(r, AF_INET);
+	if (r->o->family != AF_INET)
+		sts_query_addr(r, AF_INET6);
+	if (r->sts_pending == 0)
+		sts_fail(r, "cannot look up the policy host");
+}
+
 struct txt_query {
 	struct run	*run;
 	struct txt_fact	*fact;
@@ -539,6 +736,9 @@ txt_cb(void *arg, const struct dns_answer *a)
 	/* RFC 8461 §3.1, RFC 8460 §3: more than one record means none. */
 	if (f->nrecords > 1)
 		f->valid = 0;
+	/* RFC 8461 §3.3: senders fetch only behind one valid record. */
+	if (q->sts && f->valid)
+		sts_fetch_begin(q->run);
 	work_done(q->run);
 	free(q);
 }
@@ -597,6 +797,11 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 		unanswered(&r->rep->sts.dns);
 	if (r->rep->rpt.dns.asked && !r->rep->rpt.dns.done)
 		unanswered(&r->rep->rpt.dns);
+	if (r->rep->stsp.attempted && !r->rep->stsp.done) {
+		r->rep->stsp.done = 1;
+		str_copy(r->rep->stsp.error, sizeof(r->rep->stsp.error),
+		    "no answer before the deadline");
+	}
 	if (!r->rep->mx.done && r->rep->target.kind == TARGET_DOMAIN) {
 		unanswered(&r->rep->mx);
 	}
@@ -648,6 +853,7 @@ run_free(struct run *r)
 	}
 	if (r->deadline_ev != NULL)
 		event_free(r->deadline_ev);
+	fetch_free(r->fetch);
 	dns_free(r->dns);
 	tls_ctx_free(&r->tls);
 	if (r->base != NULL)

@@ -24,7 +24,8 @@ enum smtp_state {
 	S_HANDSHAKE,
 	S_EHLO_TLS,
 	S_QUIT,
-	S_DONE
+	S_DONE,
+	S_RAW		/* scanner: our own hello sent, raw bytes back */
 };
 
 struct smtp_session {
@@ -44,11 +45,13 @@ struct smtp_session {
 };
 
 static const char *const state_names[] = { "connect", "greeting", "ehlo",
-	"helo", "starttls", "handshake", "ehlo-tls", "quit", "done" };
+	"helo", "starttls", "handshake", "ehlo-tls", "quit", "done",
+	"raw-hello" };
 
 static const enum probe_stage state_stage[] = { STAGE_CONNECT,
 	STAGE_GREETING, STAGE_EHLO, STAGE_HELO, STAGE_STARTTLS,
-	STAGE_HANDSHAKE, STAGE_EHLO_TLS, STAGE_QUIT, STAGE_DONE };
+	STAGE_HANDSHAKE, STAGE_EHLO_TLS, STAGE_QUIT, STAGE_DONE,
+	STAGE_HANDSHAKE };
 
 double
 mono_now(void)
@@ -93,6 +96,7 @@ phase_timeout(const struct smtp_session *s, enum smtp_state st)
 	case S_GREETING:
 		return o->greeting_timeout;
 	case S_HANDSHAKE:
+	case S_RAW:
 		return o->handshake_timeout;
 	default:
 		return o->reply_timeout;
@@ -198,11 +202,28 @@ keep_last(struct smtp_session *s)
 	smtp_reply_init(&s->reply);
 }
 
+/* Scanner mode: send the caller's own hello; the answer goes to par.raw. */
+static void
+start_raw(struct smtp_session *s)
+{
+	s->tls_t0 = mono_now();
+	smtp_state(s, S_RAW);
+	if (conn_start_raw(s->conn) == -1) {
+		smtp_finish(s, END_INTERNAL, "cannot switch to raw mode");
+		return;
+	}
+	conn_write(s->conn, (const char *)s->par.raw_hello, s->par.raw_len);
+}
+
 static void
 start_handshake(struct smtp_session *s)
 {
 	SSL	*ssl;
 
+	if (s->par.raw != NULL) {
+		start_raw(s);
+		return;
+	}
 	ssl = tls_new(s->par.ctx, s->p->refname, &s->p->tls);
 	if (ssl == NULL) {
 		smtp_finish(s, END_INTERNAL, "cannot create TLS session");
@@ -466,9 +487,30 @@ out:
 	leave(s);
 }
 
+static void
+cb_raw(void *arg, const unsigned char *data, size_t len)
+{
+	struct smtp_session	*s = arg;
+
+	enter(s);
+	if (s->state == S_RAW && s->par.raw(s->par.raw_arg, data, len) != 0) {
+		s->p->tls.ms = (mono_now() - s->tls_t0) * 1000.0;
+		smtp_finish(s, END_OK, NULL);
+	}
+	leave(s);
+}
+
 static const struct conn_ops smtp_conn_ops = {
-	cb_connected, cb_line, cb_tls_ready, cb_failed
+	cb_connected, cb_line, cb_tls_ready, cb_failed, cb_raw
 };
+
+int
+smtp_raw_write(struct smtp_session *s, const unsigned char *data, size_t len)
+{
+	if (s->finished || s->state != S_RAW)
+		return -1;
+	return conn_write(s->conn, (const char *)data, len);
+}
 
 struct smtp_session *
 smtp_start(const struct smtp_params *par, struct probe *p, smtp_done_fn done,

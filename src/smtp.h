@@ -19,6 +19,13 @@ struct smtp_params {
 	struct ssl_ctx_st	*ctx;
 	double			 deadline;	/* absolute, monotonic seconds */
 	int			 tls_only;	/* stop after the handshake */
+	/* Scanner mode: instead of a TLS handshake, send raw_hello and give
+	 * every byte that comes back to raw(raw_arg, ...) until it returns
+	 * non-zero; the session then ends (END_OK) without QUIT. */
+	const unsigned char	*raw_hello;
+	size_t			 raw_len;
+	int			(*raw)(void *, const unsigned char *, size_t);
+	void			*raw_arg;
 };
 
 typedef void (*smtp_done_fn)(void *arg);
@@ -28,6 +35,8 @@ struct smtp_session *smtp_start(const struct smtp_params *, struct probe *,
 	    smtp_done_fn, void *arg);
 /* End a session now (total deadline); done is not called. */
 void	smtp_abort(struct smtp_session *);
+/* Scanner mode: send more bytes (e.g. a heartbeat request). */
+int	smtp_raw_write(struct smtp_session *, const unsigned char *, size_t);
 double	mono_now(void);
 
 #endif

@@ -176,7 +176,7 @@ case_ dane-none 0 "dane.none:info" \
 case_ addr-bogus 3 "dns.addr.bogus:fail mtasts.none:info tlsrpt.none:info" -- $R $P "$LAB_PORT_GOOD" addr.bogus.test
 
 # --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
-case_ domain 0 "mtasts.policy.unchecked:info" '.domain_policy.mta_sts.id == "2026lab1"' '.domain_policy.tls_rpt.rua_count == 1' '.domain_policy.tls_rpt.valid' '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
+case_ domain 0 "mtasts.dane:info" '.domain_policy.mta_sts.id == "2026lab1"' '.domain_policy.mta_sts_policy.mode == "enforce"' '.domain_policy.tls_rpt.rua_count == 1' '.domain_policy.tls_rpt.valid' '.hosts | length == 1' '.hosts[0].name == "mx.lab.test"' \
     '.hosts[0].preference == 10' '.dns.mx.dnssec == "secure"' \
     '.hosts[0].dns.a.dnssec == "secure"' '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_GOOD" lab.test
@@ -202,12 +202,56 @@ case_ v6only 1 "dane.tlsa.unusable:warn mtasts.none:info tlsrpt.none:info" '[.ho
 case_ insecure-zone 0 "dane.tlsa.insecure:info mtasts.none:info tlsrpt.none:info" '.dns.mx.dnssec == "insecure"' \
     '.hosts[0].dns.a.dnssec == "insecure"' \
     -- $R $P "$LAB_PORT_GOOD" unsigned.test
-case_ family-4 0 "mtasts.policy.unchecked:info" '[.hosts[0].addresses[].family] == ["ipv4"]' \
+case_ family-4 0 "mtasts.dane:info" '[.hosts[0].addresses[].family] == ["ipv4"]' \
     -- $R -4 $P "$LAB_PORT_GOOD" lab.test
-case_ family-6 0 "mtasts.policy.unchecked:info" '[.hosts[0].addresses[].family] == ["ipv6"]' \
+case_ family-6 0 "mtasts.dane:info" '[.hosts[0].addresses[].family] == ["ipv6"]' \
     -- $R -6 $P "$LAB_PORT_GOOD" lab.test
-case_ port-in-target 0 "mtasts.policy.unchecked:info" '.target.port == '"$LAB_PORT_GOOD" \
+case_ port-in-target 0 "mtasts.dane:info" '.target.port == '"$LAB_PORT_GOOD" \
     -- $R "lab.test:$LAB_PORT_GOOD"
+
+# --- MTA-STS (RFC 8461): policies served by nginx on port 443 (gen-https.sh) ---
+G="$P $LAB_PORT_GOOD"
+PJ=.domain_policy.mta_sts_policy
+case_ sts-enforce-selfsigned 2 "dane.rollover:warn cert.selfsigned:info mtasts.mx.tls:fail mtasts.dane:info" \
+    '.findings[] | select(.id == "mtasts.mx.tls") | .detail | contains("mode enforce")' \
+    -- $R $P "$LAB_PORT_SELFSIGNED" lab.test
+case_ nopolicy-selfsigned 1 "cert.selfsigned:warn mtasts.none:info tlsrpt.none:info" \
+    '.domain_policy.mta_sts_policy == null' \
+    '.findings[] | select(.id == "mtasts.none") | .paste | contains("mode: testing")' \
+    -- $R $P "$LAB_PORT_SELFSIGNED" unsigned.test
+case_ sts-testing 0 "mtasts.policy.testing:info tlsrpt.none:info mtasts.dane:info" \
+    "$PJ.mode == \"testing\"" \
+    '.findings[] | select(.id == "tlsrpt.none") | .paste | contains("v=TLSRPTv1")' \
+    -- $R $G ststest.lab.test
+case_ sts-testing-wrongname 1 "mtasts.policy.testing:info tlsrpt.none:info mtasts.dane:info cert.name.mismatch:info mtasts.mx.tls:warn" \
+    -- $R $P "$LAB_PORT_WRONGNAME" ststest.lab.test
+case_ sts-wildcard 0 "tlsrpt.none:info mtasts.dane:info" "$PJ.mx == [\"*.lab.test\"]" \
+    -- $R $G stswild.lab.test
+case_ sts-mx-unlisted 2 "mtasts.mx.unlisted:fail tlsrpt.none:info mtasts.dane:info" \
+    '.findings[] | select(.id == "mtasts.mx.unlisted") | .paste | contains("mx: mx.lab.test")' \
+    -- $R $G stsmx.lab.test
+case_ sts-maxage 0 "mtasts.policy.maxage:info tlsrpt.none:info mtasts.dane:info" "$PJ.max_age == 3600" \
+    -- $R $G stsshort.lab.test
+case_ sts-malformed 2 "mtasts.policy.invalid:fail tlsrpt.none:info mtasts.dane:info" \
+    "$PJ.usable == false" "($PJ.problems | length) >= 3" \
+    -- $R $G stsbad.lab.test
+case_ sts-redirect 2 "mtasts.policy.redirect:fail tlsrpt.none:info mtasts.dane:info" \
+    "$PJ.http_status == 301" "$PJ.location == \"https://mta-sts.lab.test/.well-known/mta-sts.txt\"" \
+    -- $R $G stsredir.lab.test
+case_ sts-oversize 2 "mtasts.policy.size:fail tlsrpt.none:info mtasts.dane:info" "$PJ.too_large" \
+    -- $R $G stsbig.lab.test
+case_ sts-wrongcert 2 "mtasts.policy.cert:fail tlsrpt.none:info mtasts.dane:info" \
+    -- $R $G stswrong.lab.test
+case_ sts-html 1 "mtasts.policy.type:warn tlsrpt.none:info mtasts.dane:info" "$PJ.content_type == \"text/html\"" \
+    -- $R $G stshtml.lab.test
+case_ sts-404 2 "mtasts.policy.http:fail tlsrpt.none:info mtasts.dane:info" "$PJ.http_status == 404" \
+    -- $R $G sts404.lab.test
+case_ sts-nohost 2 "mtasts.policy.unreachable:fail tlsrpt.none:info mtasts.dane:info" "$PJ.dns.a.status == \"nodata\" or $PJ.dns.a.status == \"nxdomain\"" \
+    -- $R $G stsnohost.lab.test
+case_ sts-resolve 0 "mtasts.dane:info" "$PJ.resolved_by_option" "$PJ.address == \"::1\"" \
+    -- $R $G --resolve 'mta-sts.lab.test:443:[::1]' lab.test
+case_ sts-no-ca 2 "mtasts.policy.cert:fail cert.untrusted:info mtasts.dane:info" \
+    -- --resolver "$LAB_DNS" --trust-anchor "$LAB_TA" --ehlo client.lab.test -4 $G lab.test
 
 # --- address targets, --name, --connect, --source ---
 case_ addr-name 0 "" '.hosts[0].addresses[0].reference_name == "mx.lab.test"' \
@@ -218,7 +262,7 @@ case_ addr-noname 0 "cert.name.unchecked:info" \
     -- $R "[127.0.0.1]:$LAB_PORT_GOOD"
 case_ addr-v6 0 "" '.hosts[0].addresses[0].family == "ipv6"' \
     -- $R --name mx.lab.test "[::1]:$LAB_PORT_GOOD"
-case_ connect 1 "cert.name.mismatch:warn mtasts.policy.unchecked:info" \
+case_ connect 2 "cert.name.mismatch:warn mtasts.mx.tls:fail" \
     '[.hosts[].addresses[].address] == ["127.0.0.1"]' \
     -- $R --connect 127.0.0.1 $P "$LAB_PORT_WRONGNAME" lab.test
 case_ source 0 "" '.hosts[0].addresses[0].source == "127.0.0.2"' \

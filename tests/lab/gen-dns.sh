@@ -279,7 +279,19 @@ if [ "$GOOD" = "$NEXT" ] || [ "$GOOD" = "$UNREL" ]; then echo "gen-dns.sh: key c
 	_mta-sts.multi  IN TXT "v=spf1 -all"
 	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:a@lab.test"
 	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:b@lab.test"
+	; MTA-STS policy server (nginx on port 443, gen-https.sh)
+	mta-sts         IN A    127.0.0.1
+	mta-sts         IN AAAA ::1
 	Z
+	# One domain per policy scenario of gen-https.sh: MX mx.lab.test, a
+	# valid _mta-sts record, the policy host on loopback (stsnohost: none).
+	for d in ststest stswild stsmx stsshort stsbad stsredir stsbig stswrong stshtml sts404 stsnohost; do
+		printf '%s\tIN MX 10 mx.lab.test.\n' "$d"
+		printf '_mta-sts.%s\tIN TXT "v=STSv1; id=%s1"\n' "$d" "$d"
+		[ "$d" = stsnohost ] && continue
+		printf 'mta-sts.%s\tIN A 127.0.0.1\n' "$d"
+		printf 'mta-sts.%s\tIN AAAA ::1\n' "$d"
+	done
 	emit <<-Z
 	; DANE (RFC 7672): TLSA per port and host, from this start's certificates
 	; GOOD: DANE-EE on the served leaf + the unused next key (rollover pair)

@@ -421,6 +421,35 @@ test_cli_flags(void **state)
 	    "/nonexistent/root.key", "example.test")), -1);
 }
 
+/* --resolve HOST:PORT:ADDR[,ADDR], curl's form, checked before curl. */
+static void
+test_cli_resolve(void **state)
+{
+	static const char *const bad[] = { "", "host", "host:443",
+	    "host:443:", ":443:127.0.0.1", "host:0:127.0.0.1",
+	    "host:65536:127.0.0.1", "host:x:127.0.0.1", "ho st:443:1.2.3.4",
+	    "host::127.0.0.1" };
+	struct options	 o;
+	char		 err[256];
+	size_t		 i;
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("example.test")), 0);
+	assert_int_equal(o.nresolve, 0);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--resolve",
+	    "mta-sts.example.test:443:127.0.0.1", "--resolve",
+	    "mta-sts.example.test:443:[::1],127.0.0.2", "example.test")), 0);
+	assert_int_equal(o.nresolve, 2);
+	assert_string_equal(o.resolve[1],
+	    "mta-sts.example.test:443:[::1],127.0.0.2");
+	for (i = 0; i < NELEM(bad); i++) {
+		if (parse(&o, err, sizeof(err), ARGS("--resolve", bad[i],
+		    "example.test")) != -1)
+			fail_msg("--resolve '%s' accepted", bad[i]);
+		assert_non_null(strstr(err, "--resolve"));
+	}
+}
+
 /* An unknown option inside a cluster is named, not argv[0]. */
 static void
 test_cli_unknown_in_cluster(void **state)
@@ -491,6 +520,7 @@ main(void)
 		cmocka_unit_test(test_cli_family),
 		cmocka_unit_test(test_cli_source),
 		cmocka_unit_test(test_cli_flags),
+		cmocka_unit_test(test_cli_resolve),
 		cmocka_unit_test(test_cli_fresh_state),
 		cmocka_unit_test(test_cli_small_err),
 		/* Last: it stops inside a cluster (see fresh_state). */

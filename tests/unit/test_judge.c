@@ -334,6 +334,181 @@ set_error(struct probe *p, int depth, int code)
 	p->tls.verify_result = code;
 }
 
+/* An MTA-STS record and a fetched policy with one mx pattern. */
+static void
+sts_policy(struct fx *f, enum sts_mode mode, const char *mx)
+{
+	struct sts_fetch_fact	*p = &f->r.stsp;
+
+	f->r.sts.dns.asked = f->r.sts.dns.done = 1;
+	f->r.sts.nrecords = 1;
+	f->r.sts.valid = 1;
+	str_copy(f->r.sts.id, sizeof(f->r.sts.id), "20260101");
+	p->attempted = p->done = 1;
+	str_copy(p->host, sizeof(p->host), "mta-sts.example.test");
+	str_copy(p->url, sizeof(p->url),
+	    "https://mta-sts.example.test/.well-known/mta-sts.txt");
+	p->http_code = 200;
+	str_copy(p->content_type, sizeof(p->content_type),
+	    "text/plain; charset=utf-8");
+	p->usable = 1;
+	p->policy.version_ok = 1;
+	p->policy.mode = mode;
+	p->policy.max_age = 604800;
+	p->policy.mx[0] = xstrdup(mx);
+	p->policy.nmx = 1;
+}
+
+static void
+test_judge_sts_enforce_good(void **state)
+{
+	struct fx	*f = *state;
+
+	sts_policy(f, STS_MODE_ENFORCE, "*.example.test");
+	run(f);
+	expect(&f->r, "mtasts.policy.ok", SEV_OK);
+	expect_none(&f->r, "mtasts.mx.unlisted");
+	expect_none(&f->r, "mtasts.mx.tls");
+	expect_none(&f->r, "mtasts.policy.type");
+	expect_exit(&f->r, 0);
+}
+
+static void
+test_judge_sts_enforce_selfsigned(void **state)
+{
+	struct fx	*f = *state;
+
+	sts_policy(f, STS_MODE_ENFORCE, "mx.example.test");
+	set_error(f->p, 0, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT);
+	f->p->tls.chain[0].self_signed = f->p->tls.chain[0].self_issued = 1;
+	run(f);
+	expect(&f->r, "cert.selfsigned", SEV_WARN);
+	expect(&f->r, "mtasts.mx.tls", SEV_FAIL);
+	expect_exit(&f->r, 2);
+}
+
+static void
+test_judge_sts_testing_mismatch(void **state)
+{
+	struct fx	*f = *state;
+
+	sts_policy(f, STS_MODE_TESTING, "mx.example.test");
+	f->p->tls.name_ok = 0;
+	run(f);
+	expect(&f->r, "mtasts.policy.testing", SEV_INFO);
+	expect(&f->r, "mtasts.mx.tls", SEV_WARN);
+	expect_exit(&f->r, 1);
+}
+
+static void
+test_judge_sts_unlisted(void **state)
+{
+	struct fx		*f = *state;
+	const struct finding	*u;
+
+	/* One label only: *.example.test does not cover a.mx.example.test. */
+	sts_policy(f, STS_MODE_ENFORCE, "*.other.test");
+	run(f);
+	expect(&f->r, "mtasts.mx.unlisted", SEV_FAIL);
+	expect_none(&f->r, "mtasts.mx.tls");
+	u = fix_find(&f->r, "mtasts.mx.unlisted");
+	assert_non_null(u->paste);
+	assert_non_null(strstr(u->paste, "mx: mx.example.test\n"));
+	assert_non_null(strstr(u->paste, "mode: enforce\n"));
+	expect_exit(&f->r, 2);
+}
+
+static void
+test_judge_sts_mode_none(void **state)
+{
+	struct fx	*f = *state;
+
+	sts_policy(f, STS_MODE_NONE, "*.other.test");
+	f->p->tls.name_ok = 0;
+	run(f);
+	expect(&f->r, "mtasts.policy.none", SEV_INFO);
+	expect_none(&f->r, "mtasts.mx.unlisted");
+	expect_none(&f->r, "mtasts.mx.tls");
+}
+
+/* Every way a fetch can fail maps to its own finding, and no mx check. */
+static void
+test_judge_sts_fetch_errors(void **state)
+{
+	static const struct {
+		int		 curl, big;
+		long		 http;
+		const char	*id;
+	} c[] = {
+		{ 60, 0, 0, "mtasts.policy.cert" },
+		{ 7, 0, 0, "mtasts.policy.unreachable" },
+		{ 28, 0, 0, "mtasts.policy.unreachable" },
+		{ 63, 1, 200, "mtasts.policy.size" },
+		{ 23, 1, 200, "mtasts.policy.size" },
+		{ 0, 0, 301, "mtasts.policy.redirect" },
+		{ 0, 0, 404, "mtasts.policy.http" },
+		{ 0, 0, 500, "mtasts.policy.http" },
+	};
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < NELEM(c); i++) {
+		struct fx	*f = calloc(1, sizeof(*f));
+
+		assert_non_null(f);
+		fix_options(&f->o);
+		fix_report(&f->r, &f->o);
+		f->p = fix_good_host(&f->r, "mx.example.test");
+		f->p->tls.name_ok = 0;
+		sts_policy(f, STS_MODE_ENFORCE, "other.example.test");
+		f->r.stsp.curl_code = c[i].curl;
+		f->r.stsp.too_large = c[i].big;
+		f->r.stsp.http_code = c[i].http;
+		str_copy(f->r.stsp.error, sizeof(f->r.stsp.error), "boom");
+		run(f);
+		expect(&f->r, c[i].id, SEV_FAIL);
+		expect_none(&f->r, "mtasts.policy.ok");
+		expect_none(&f->r, "mtasts.mx.unlisted");
+		expect_none(&f->r, "mtasts.mx.tls");
+		report_free(&f->r);
+		free(f);
+	}
+}
+
+static void
+test_judge_sts_wrong_type(void **state)
+{
+	struct fx	*f = *state;
+
+	sts_policy(f, STS_MODE_ENFORCE, "mx.example.test");
+	str_copy(f->r.stsp.content_type, sizeof(f->r.stsp.content_type),
+	    "text/plainish");
+	run(f);
+	expect(&f->r, "mtasts.policy.type", SEV_WARN);
+	expect(&f->r, "mtasts.policy.ok", SEV_OK);
+}
+
+static void
+test_judge_sts_none_paste(void **state)
+{
+	struct fx		*f = *state;
+	const struct finding	*n;
+
+	f->r.sts.dns.asked = f->r.sts.dns.done = 1;
+	f->r.rpt.dns.asked = f->r.rpt.dns.done = 1;
+	run(f);
+	n = fix_find(&f->r, "mtasts.none");
+	assert_non_null(n);
+	assert_non_null(n->paste);
+	assert_non_null(strstr(n->paste, "_mta-sts.example.test. IN TXT "
+	    "\"v=STSv1; id=20260101T000000\""));
+	assert_non_null(strstr(n->paste, "mx: mx.example.test\n"));
+	n = fix_find(&f->r, "tlsrpt.none");
+	assert_non_null(n);
+	assert_non_null(strstr(n->paste, "rua=mailto:tlsrpt@example.test"));
+	expect_exit(&f->r, 0);
+}
+
 static void
 test_judge_selfsigned(void **state)
 {
@@ -1136,6 +1311,14 @@ main(void)
 		T(test_judge_reply_syntax),
 		T(test_judge_protocol_error),
 		T(test_judge_other_ends),
+		T(test_judge_sts_enforce_good),
+		T(test_judge_sts_enforce_selfsigned),
+		T(test_judge_sts_testing_mismatch),
+		T(test_judge_sts_unlisted),
+		T(test_judge_sts_mode_none),
+		T(test_judge_sts_wrong_type),
+		T(test_judge_sts_none_paste),
+		cmocka_unit_test(test_judge_sts_fetch_errors),
 		cmocka_unit_test(test_judge_defs),
 	};
 
