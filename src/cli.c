@@ -14,7 +14,7 @@ enum {
 	OPT_EHLO, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_GREETING_TIMEOUT,
 	OPT_REPLY_TIMEOUT, OPT_HANDSHAKE_TIMEOUT, OPT_RETRY_DELAY,
 	OPT_MAX_CONN, OPT_POLICY, OPT_CA_FILE, OPT_RESOLVER, OPT_RESOLVE, OPT_TA,
-	OPT_FAIL_ON, OPT_WARN_DAYS, OPT_QUICK, OPT_JSON, OPT_COLOR,
+	OPT_FAIL_ON, OPT_WARN_DAYS, OPT_QUICK, OPT_SCAN, OPT_CIPHERS, OPT_SCAN_PAUSE, OPT_JSON, OPT_COLOR,
 	OPT_NO_COLOR, OPT_HELP, OPT_VERSION
 };
 
@@ -40,6 +40,9 @@ static const struct option longopts[] = {
 	{ "fail-on", required_argument, NULL, OPT_FAIL_ON },
 	{ "warn-days", required_argument, NULL, OPT_WARN_DAYS },
 	{ "quick", no_argument, NULL, OPT_QUICK },
+	{ "scan", no_argument, NULL, OPT_SCAN },
+	{ "ciphers", required_argument, NULL, OPT_CIPHERS },
+	{ "scan-pause", required_argument, NULL, OPT_SCAN_PAUSE },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "color", no_argument, NULL, OPT_COLOR },
 	{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -79,7 +82,12 @@ cli_usage(FILE *f)
 "                         MTA-STS enforce sender judges)\n"
 "  --warn-days N          warn when a certificate expires within N days (21)\n"
 "  --ca-file FILE         trust these CAs instead of the system store\n"
-"  --quick                skip the extra TLS 1.0/1.1 acceptance probe\n"
+"  --scan                 deep TLS inspection with our own ClientHellos:\n"
+"                         versions SSLv2-TLS 1.3, weak suite classes,\n"
+"                         server order, groups, extras (default on)\n"
+"  --ciphers classes|full  suites: weakness classes (default, <= 20\n"
+"                         connections) or every accepted suite\n"
+"  --quick                one handshake only: no deep TLS inspection\n"
 "  --fail-on warn|fail    lowest severity that makes the exit status\n"
 "                         non-zero (warn)\n"
 "\n"
@@ -97,6 +105,7 @@ cli_usage(FILE *f)
 "  --handshake-timeout S  TLS handshake (20)\n"
 "  --retry-delay S        back-off before retrying a 4xx (10)\n"
 "  --max-conn-per-ip N    connections at once per server address (2)\n"
+"  --scan-pause S         wait between the inspection's connections (0)\n"
 "\n"
 "Output:\n"
 "  --json                 one JSON document on stdout (docs/json-schema.md)\n"
@@ -160,6 +169,7 @@ defaults(struct options *o)
 	o->warn_days = 21;
 	o->fail_on = SEV_WARN;
 	o->color = -1;
+	o->scan = 1;
 	if (gethostname(host, sizeof(host)) == 0 && strchr(host, '.') &&
 	    target_hostname_ok(host, strlen(host)))
 		str_copy(o->ehlo, sizeof(o->ehlo), host);
@@ -279,7 +289,26 @@ apply(struct options *o, int c, const char *arg, int *port_opt, char *err,
 			return str_fmt(err, errlen, "--warn-days: 0-3650"), -1;
 		o->warn_days = (int)v;
 		return 0;
-	case OPT_QUICK: o->quick = 1; return 0;
+	case OPT_QUICK: o->quick = 1; o->scan = 0; return 0;
+	case OPT_SCAN: o->scan = 1; o->quick = 0; return 0;
+	case OPT_SCAN_PAUSE:
+		if (strcmp(arg, "0") == 0) {
+			o->scan_pause = 0;
+			return 0;
+		}
+		if (parse_seconds(arg, &o->scan_pause) == -1)
+			return str_fmt(err, errlen, "--scan-pause: seconds, "
+			    "0-86400"), -1;
+		return 0;
+	case OPT_CIPHERS:
+		if (strcmp(arg, "full") == 0)
+			o->ciphers_full = 1;
+		else if (strcmp(arg, "classes") == 0)
+			o->ciphers_full = 0;
+		else
+			return str_fmt(err, errlen, "--ciphers: classes or "
+			    "full"), -1;
+		return 0;
 	case OPT_JSON: o->json = 1; return 0;
 	case OPT_COLOR: o->color = 1; return 0;
 	case OPT_NO_COLOR: o->color = 0; return 0;

@@ -40,7 +40,10 @@ struct options {
 	int		 nresolve;
 	int		 fail_on;	/* enum severity that makes exit non-zero */
 	int		 warn_days;
-	int		 quick;		/* skip the legacy-protocol probe */
+	int		 quick;		/* skip the deep TLS inspection */
+	int		 scan;		/* deep TLS inspection (default on) */
+	int		 ciphers_full;	/* --ciphers full: every suite */
+	double		 scan_pause;	/* seconds between scan connections */
 	int		 json;
 	int		 verbose;
 	int		 color;		/* -1 auto, 0 never, 1 always */

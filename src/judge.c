@@ -14,6 +14,7 @@
 #include "judge.h"
 #include "report.h"
 #include "sanitize.h"
+#include "scan_suites.h"
 
 static const struct finding_def defs[] = {
 	{ "dns.nxdomain", "the domain does not exist (NXDOMAIN)",
@@ -224,6 +225,62 @@ static const struct finding_def defs[] = {
 	  "(static RSA key exchange)",
 	  "Prefer ECDHE suites; remove static-RSA suites from the server's "
 	  "cipher list." },
+	{ "tls.version.ssl2", "the server accepts SSLv2",
+	  "Disable SSLv2 (DROWN, RFC 6176): a current OpenSSL cannot even "
+	  "speak it; replace the TLS stack or the appliance that does." },
+	{ "tls.version.ssl3", "the server accepts SSLv3",
+	  "Disable SSLv3 (POODLE, RFC 7568), e.g. Postfix smtpd_tls_protocols "
+	  "= >=TLSv1.2." },
+	{ "tls.cipher.null", "the server accepts NULL suites: no encryption",
+	  "Remove eNULL suites from the cipher list (Postfix: keep "
+	  "smtpd_tls_exclude_ciphers free of overrides that allow them)." },
+	{ "tls.cipher.anon", "the server accepts anonymous suites: no "
+	  "server authentication at all",
+	  "Remove aNULL suites (ADH, AECDH) from the cipher list, e.g. "
+	  "smtpd_tls_exclude_ciphers = aNULL." },
+	{ "tls.cipher.export", "the server accepts export-grade suites "
+	  "(40/56-bit)",
+	  "Remove EXPORT suites (FREAK, Logjam); a current OpenSSL has none." },
+	{ "tls.cipher.rc4", "the server accepts RC4 suites",
+	  "Remove RC4 (RFC 7465 prohibits it), e.g. smtpd_tls_exclude_ciphers "
+	  "= RC4." },
+	{ "tls.cipher.des", "the server accepts single-DES suites",
+	  "Remove DES suites (56-bit keys)." },
+	{ "tls.cipher.3des", "the server accepts 3DES or other 64-bit-block "
+	  "suites (Sweet32)",
+	  "Remove 3DES, IDEA and RC2 suites, e.g. smtpd_tls_exclude_ciphers = "
+	  "3DES, IDEA, RC2." },
+	{ "tls.cipher.static", "the server accepts suites without forward "
+	  "secrecy (static RSA or DH key exchange)",
+	  "Prefer ECDHE/DHE suites and drop kRSA ones where all senders can "
+	  "do without them." },
+	{ "tls.cipher.cbconly", "a client limited to TLS 1.2 gets no AEAD "
+	  "suite (CBC only)",
+	  "Enable AES-GCM or ChaCha20-Poly1305 suites for TLS 1.2." },
+	{ "tls.dh.weak", "the server's DHE group is smaller than 2048 bits",
+	  "Use a 2048-bit or larger DH group (Postfix: smtpd_tls_dh1024_param_"
+	  "file with a 2048-bit group, or rely on ECDHE and the built-in "
+	  "group)." },
+	{ "tls.heartbleed", "the server leaks memory through the heartbeat "
+	  "extension (Heartbleed, CVE-2014-0160)",
+	  "Upgrade the TLS library at once, then replace the private key and "
+	  "certificate: they may have leaked." },
+	{ "tls.compression", "the server accepts TLS compression (CRIME)",
+	  "Disable TLS-level compression (a current OpenSSL has it off)." },
+	{ "tls.reneg.insecure", "the server does not support secure "
+	  "renegotiation (RFC 5746)",
+	  "Upgrade the TLS library; every current one supports RFC 5746." },
+	{ "tls.scsv.missing", "the server ignores TLS_FALLBACK_SCSV",
+	  "Upgrade the TLS library (RFC 7507); it matters only while "
+	  "versions below the best one stay enabled." },
+	{ "tls.scan.anomaly", "the server answered a hello with a version or "
+	  "suite that was never offered",
+	  "Such a server (or a middlebox in front of it) breaks the TLS "
+	  "protocol; clients abort. Check what answers on this port." },
+	{ "tls.scan.partial", "the deep TLS inspection could not answer every "
+	  "question",
+	  "Run again later, with a longer --timeout, or with --max-conn-per-ip "
+	  "allowing more connections; some servers throttle scanners." },
 	{ "tls.ok", "TLS established", NULL },
 	{ "cert.selfsigned", "the certificate is self-signed",
 	  "Use a certificate from a public CA (e.g. ACME/Let's Encrypt), or "
@@ -254,6 +311,15 @@ static const struct finding_def defs[] = {
 	  "Use RSA 2048 bits or more, or an ECDSA P-256 key." },
 	{ "cert.sig.weak", "a certificate is signed with SHA-1 or MD5",
 	  "Reissue the certificate (and intermediates) with SHA-256 signatures." },
+	{ "cert.alt.invalid", "another certificate the server presents (RSA "
+	  "or ECDSA, to clients that ask for that key type) has problems",
+	  "Renew or replace that certificate too: a sender that prefers the "
+	  "other key type gets it. Keep every certificate of the server in "
+	  "step (names, dates, key size)." },
+	{ "dane.alt.mismatch", "no DANE-EE record matches the server's other "
+	  "certificate: DANE senders that get it will not deliver",
+	  "Publish a TLSA record for each certificate the server can present "
+	  "(the detail lists the one missing), RFC 7671 §8.1." },
 	{ "cert.ok", "certificate trusted and names the host", NULL },
 	{ "addr.family.differs", "the IPv4 and IPv6 addresses of one host "
 	  "give different results",
@@ -529,13 +595,21 @@ judge_cert(struct judge *j, const struct tls_fact *t)
 
 /* TLSA records that would match the chain this server presents. */
 static void
-tlsa_suggestion(const struct judge *j, const struct tls_fact *t, struct buf *b)
+tlsa_suggestion(const struct judge *j, const struct probe *p, struct buf *b)
 {
+	const struct tls_fact	*t = &p->tls;
+	int			 i;
+
 	buf_addf(b, "%s IN TLSA 3 1 1 %s", j->mxh->tlsa_name,
 	    t->chain[0].spki_sha256);
 	if (t->nchain > 1)
 		buf_addf(b, "; or %s IN TLSA 2 1 1 %s (the issuing CA)",
 		    j->mxh->tlsa_name, t->chain[1].spki_sha256);
+	/* RFC 7671 §8.1: one record per certificate the server may send. */
+	for (i = 0; i < p->nalt; i++)
+		buf_addf(b, "; and for the %s certificate %s IN TLSA 3 1 1 %s",
+		    p->alt[i].key, j->mxh->tlsa_name,
+		    p->alt[i].info.spki_sha256);
 }
 
 /* DANE for one address whose handshake completed. */
@@ -553,7 +627,7 @@ judge_dane_probe(struct judge *j, struct probe *p)
 		return;
 	}
 	buf_init(&b, 2048);
-	tlsa_suggestion(j, &p->tls, &b);
+	tlsa_suggestion(j, p, &b);
 	add(j, "dane.mismatch", SEV_FAIL, "%s; records that would match: %s",
 	    p->dane.error[0] ? p->dane.error : "not checked", buf_str(&b));
 	buf_free(&b);
@@ -571,7 +645,17 @@ judge_tls(struct judge *j, struct probe *p)
 	else if (t->version_num < TLS1_3_VERSION)
 		add(j, "tls.version.no13", SEV_INFO, "negotiated %s",
 		    t->version);
-	if (p->legacy == LEGACY_ACCEPTED && t->version_num >= TLS1_2_VERSION)
+	if (p->legacy == LEGACY_ACCEPTED && t->version_num >= TLS1_2_VERSION &&
+	    p->scan != NULL)
+		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
+		    SEV_FAIL : SEV_WARN, "accepted: %s%s%s",
+		    p->scan->v[SCAN_V_TLS10].state == SCAN_ACCEPTED ?
+		    "TLSv1.0" : "", p->scan->v[SCAN_V_TLS10].state ==
+		    SCAN_ACCEPTED && p->scan->v[SCAN_V_TLS11].state ==
+		    SCAN_ACCEPTED ? " and " : "", p->scan->v[SCAN_V_TLS11].state
+		    == SCAN_ACCEPTED ? "TLSv1.1" : "");
+	else if (p->legacy == LEGACY_ACCEPTED && t->version_num >=
+	    TLS1_2_VERSION)
 		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
 		    SEV_FAIL : SEV_WARN, "a client offering only TLS 1.0/1.1 "
 		    "got %s", p->legacy_version);
@@ -583,6 +667,202 @@ judge_tls(struct judge *j, struct probe *p)
 		add(j, "smtp.ehlo.tls", SEV_WARN, "%s", p->end == END_OK ?
 		    "the server refused EHLO after the handshake" :
 		    p->error[0] ? p->error : end_name(p->end));
+}
+
+/* Which finding a weakness class raises, and how bad it is for mail. */
+struct class_rule {
+	unsigned	 classes;	/* SC_* */
+	const char	*id;
+	enum severity	 sev;
+	enum severity	 strict;	/* under --policy strict */
+};
+
+/*
+ * Anonymous suites are no failure for mail: a sender that authenticates
+ * (DANE, MTA-STS) never offers them, and one that does not is open to an
+ * active attacker anyway (RFC 7435 §3; Postfix enables them by default
+ * for opportunistic TLS). Static RSA only costs forward secrecy.
+ */
+#ifndef NELEM
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
+static const struct class_rule class_rules[] = {
+	{ SC_NULL, "tls.cipher.null", SEV_FAIL, SEV_FAIL },
+	{ SC_EXPORT, "tls.cipher.export", SEV_FAIL, SEV_FAIL },
+	{ SC_RC4, "tls.cipher.rc4", SEV_FAIL, SEV_FAIL },
+	{ SC_DES, "tls.cipher.des", SEV_FAIL, SEV_FAIL },
+	{ SC_3DES | SC_IDEA | SC_RC2, "tls.cipher.3des", SEV_WARN, SEV_FAIL },
+	{ SC_ANON, "tls.cipher.anon", SEV_INFO, SEV_INFO },
+	{ SC_NOPFS, "tls.cipher.static", SEV_INFO, SEV_WARN },
+};
+
+/* The proving suites of the classes in mask, as "TLSv1.0 NAME, ...". */
+static void
+class_proof(const struct scan_weak *w, unsigned mask, struct buf *b)
+{
+	const struct suite	*s;
+	const struct ssl2_kind	*k;
+	unsigned		 i;
+
+	for (i = 0; i < SCAN_CLASS_BITS; i++) {
+		const struct scan_proof *p = &w->proof[i];
+
+		if (!(mask & w->accepted & (1u << i)) || p->version == 0)
+			continue;
+		s = suite_find(p->suite);
+		k = p->ssl2_kind ? ssl2_kind_find(p->ssl2_kind) : NULL;
+		buf_addf(b, "%s%s %s", b->len ? ", " : "",
+		    version_name(p->version), p->ssl2_kind ? (k != NULL ?
+		    k->name : "cipher kind") : s != NULL ? s->iana : "?");
+	}
+}
+
+static void
+judge_scan_classes(struct judge *j, const struct scan_result *r)
+{
+	struct buf	 b;
+	size_t		 i;
+
+	for (i = 0; i < NELEM(class_rules); i++) {
+		const struct class_rule *c = &class_rules[i];
+
+		if (!(r->weak.accepted & c->classes))
+			continue;
+		buf_init(&b, 2048);
+		class_proof(&r->weak, c->classes, &b);
+		if (c->classes == SC_ANON && r->dh_bits_anon_min > 0)
+			buf_addf(&b, " (DH group of %d bits)",
+			    r->dh_bits_anon_min);
+		add(j, c->id, j->o->policy == POLICY_STRICT ? c->strict :
+		    c->sev, "accepted: %s", b.len ? buf_str(&b) : "yes");
+		buf_free(&b);
+	}
+}
+
+/*
+ * Did the inspection miss a question that matters: a version, or a weak
+ * class at a version below TLS 1.3 that is accepted? The cap leaving
+ * lower-priority questions (groups, order) unasked is by design, most of
+ * all with a slow greeting; JSON still says budget_hit.
+ */
+static int
+scan_partial(const struct scan_result *r)
+{
+	int	 i, legacy = 0;
+
+	if (r->aborted)
+		return 1;
+	for (i = 0; i < SCAN_VERSIONS; i++) {
+		if (r->v[i].state == SCAN_INCONCLUSIVE ||
+		    r->v[i].state == SCAN_UNTESTED)
+			return 1;
+		/* SSLv2 shows its cipher kinds in one answer: no drill. */
+		if (i >= SCAN_V_SSL3 && i < SCAN_V_TLS13 &&
+		    r->v[i].state == SCAN_ACCEPTED)
+			legacy = 1;
+	}
+	return legacy && (r->weak.tested & SCAN_WEAK_CLASSES) !=
+	    SCAN_WEAK_CLASSES;
+}
+
+/* The deep TLS inspection: what else the server accepts (issue 3). */
+static void
+judge_scan(struct judge *j, const struct probe *p)
+{
+	const struct scan_result *r = p->scan;
+
+	if (r == NULL)
+		return;
+	if (r->v[SCAN_V_SSL2].state == SCAN_ACCEPTED)
+		add(j, "tls.version.ssl2", SEV_FAIL, "%s",
+		    r->v[SCAN_V_SSL2].evidence);
+	if (r->v[SCAN_V_SSL3].state == SCAN_ACCEPTED)
+		add(j, "tls.version.ssl3", SEV_FAIL, "%s",
+		    r->v[SCAN_V_SSL3].evidence);
+	judge_scan_classes(j, r);
+	/* Below TLS 1.2 there is no AEAD at all: tls.version.* says it. */
+	if (r->cbc_only == SCAN_TRI_YES &&
+	    r->v[SCAN_V_TLS12].state == SCAN_ACCEPTED &&
+	    (r->v[SCAN_V_TLS12].classes_accepted & SC_CBC))
+		add(j, "tls.cipher.cbconly", SEV_WARN, "no AES-GCM, CCM or "
+		    "ChaCha20-Poly1305 suite below TLS 1.3");
+	if (r->dh_bits_min > 0 && r->dh_bits_min < 2048)
+		add(j, "tls.dh.weak", r->dh_bits_min < 1024 ||
+		    j->o->policy == POLICY_STRICT ? SEV_FAIL : SEV_WARN,
+		    "DHE group of %d bits", r->dh_bits_min);
+	if (r->heartbleed == SCAN_TRI_YES)
+		add(j, "tls.heartbleed", SEV_FAIL, "%s",
+		    r->heartbleed_evidence);
+	if (r->compression == SCAN_TRI_YES)
+		add(j, "tls.compression", SEV_FAIL, "DEFLATE accepted");
+	if (r->reneg == SCAN_TRI_NO)
+		add(j, "tls.reneg.insecure", SEV_WARN, "no renegotiation_info "
+		    "in the ServerHello");
+	if (r->scsv == SCAN_TRI_NO)
+		add(j, "tls.scsv.missing", SEV_INFO, "%s", r->scsv_evidence);
+	if (r->anomalies > 0)
+		add(j, "tls.scan.anomaly", SEV_WARN, "%d time%s; first: %s",
+		    r->anomalies, r->anomalies == 1 ? "" : "s", r->anomaly);
+	if (scan_partial(r))
+		add(j, "tls.scan.partial", SEV_INFO, "%s%s%d connection%s used",
+		    r->aborted ? r->abort_why : "", r->aborted ? "; " : "",
+		    r->conns_used, r->conns_used == 1 ? "" : "s");
+}
+
+/* The certificates the scan found next to the negotiated one. */
+static void
+judge_alt_certs(struct judge *j, const struct probe *p)
+{
+	const struct alt_cert	*a;
+	const struct cert_info	*c;
+	enum severity		 sev, auth;
+	struct buf		 b;
+	long long		 days;
+	int			 i;
+
+	for (i = 0; i < p->nalt; i++) {
+		a = &p->alt[i];
+		c = &a->info;
+		auth = j->dane && a->dane.ok ? SEV_INFO : strict_sev(j);
+		sev = SEV_OK;
+		buf_init(&b, 2048);
+		days = cert_days_left(c, j->now);
+		if (days < 0) {
+			buf_addf(&b, "; expired %lld days ago", -days);
+			sev = auth;
+		} else if (days < j->o->warn_days) {
+			buf_addf(&b, "; expires in %lld days", days);
+			sev = sev > SEV_WARN ? sev : SEV_WARN;
+		}
+		if (a->name_checked && !a->name_ok) {
+			buf_addf(&b, "; does not name %s", p->refname);
+			sev = sev > auth ? sev : auth;
+		}
+		if (c->self_signed) {
+			buf_adds(&b, "; self-signed");
+			sev = sev > auth ? sev : auth;
+		}
+		if (strcmp(c->key_type, "RSA") == 0 && c->key_bits < 2048) {
+			buf_addf(&b, "; RSA key of %d bits", c->key_bits);
+			sev = sev > strict_sev(j) ? sev : strict_sev(j);
+		}
+		if (!c->self_signed && (strcmp(c->sig_hash, "sha1") == 0 ||
+		    strcmp(c->sig_hash, "md5") == 0)) {
+			buf_addf(&b, "; signed with %s", c->sig_hash);
+			sev = sev > SEV_WARN ? sev : SEV_WARN;
+		}
+		if (sev > SEV_OK)
+			add(j, "cert.alt.invalid", sev, "the %s certificate (%s)%s",
+			    a->key, c->subject, buf_str(&b));
+		buf_free(&b);
+		if (j->dane && a->dane.checked && !a->dane.ok)
+			add(j, "dane.alt.mismatch", SEV_FAIL, "the %s certificate "
+			    "(%s): %s; a record that would match: %s IN TLSA 3 1 "
+			    "1 %s", a->key, c->subject, a->dane.error[0] ?
+			    a->dane.error : "no match", j->mxh->tlsa_name,
+			    c->spki_sha256);
+	}
 }
 
 /* A session that ran its course: judge what it showed. */
@@ -839,7 +1119,7 @@ judge_dane_host(struct judge *j, struct mx_host *h)
 	if (h->ntlsa == 0) {
 		if (addr_secure(h) && (p = first_tls(h)) != NULL) {
 			buf_init(&b, 2048);
-			tlsa_suggestion(j, &p->tls, &b);
+			tlsa_suggestion(j, p, &b);
 			add(j, "dane.none", SEV_INFO, "publish e.g. %s",
 			    buf_str(&b));
 			buf_free(&b);
@@ -1264,6 +1544,8 @@ judge_report(struct report *r, const struct options *o, long long now)
 			for (k = 0; k < r->hosts[h]->nprobes; k++) {
 				j.probe = r->hosts[h]->probes[k];
 				judge_end(&j, j.probe);
+				judge_scan(&j, j.probe);
+				judge_alt_certs(&j, j.probe);
 				judge_sts_probe(&j, j.probe);
 			}
 			j.probe = NULL;

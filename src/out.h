@@ -4,8 +4,10 @@
 
 #include <stdio.h>
 
+struct json_t;
 struct options;
 struct report;
+struct scan_result;
 
 #define JSON_SCHEMA_VERSION 1
 
@@ -14,6 +16,11 @@ int	out_json(FILE *, const struct report *, const struct options *);
 /* Write the report for a person; colour decided by the caller. */
 int	out_text(FILE *, const struct report *, const struct options *,
 	    int color);
+
+/* The deep TLS inspection of one address (out_json_scan.c,
+ * out_text_scan.c); JSON null / nothing for NULL. */
+struct json_t *out_json_scan(const struct scan_result *);
+void	out_text_scan(FILE *, const struct scan_result *, int color);
 
 /* A finding's detail, sanitised, for a one-line message. */
 void	out_text_detail(FILE *, const char *);

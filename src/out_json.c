@@ -218,6 +218,22 @@ dane_json(const struct dane_fact *d)
 	    jstr(d->error));
 }
 
+/* The scan's other certificates of this address (RSA next to ECDSA). */
+static json_t *
+alt_json(const struct probe *p, long long now)
+{
+	json_t	*a = json_array();
+	int	 i;
+
+	for (i = 0; i < p->nalt; i++)
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o}",
+		    "key", p->alt[i].key, "certificate", cert_json(
+		    &p->alt[i].info, now), "name_ok", p->alt[i].name_checked ?
+		    json_boolean(p->alt[i].name_ok) : json_null(), "dane",
+		    dane_json(&p->alt[i].dane)));
+	return a;
+}
+
 static json_t *
 probe_json(const struct probe *p, long long now)
 {
@@ -249,6 +265,8 @@ probe_json(const struct probe *p, long long now)
 	json_object_set_new(o, "ehlo_tls", ehlo_json(&p->ehlo_tls));
 	json_object_set_new(o, "legacy_tls", json_pack("{s:s, s:o}", "result",
 	    legacy_name(p->legacy), "version", jstr(p->legacy_version)));
+	json_object_set_new(o, "scan", out_json_scan(p->scan));
+	json_object_set_new(o, "other_certificates", alt_json(p, now));
 	json_object_set_new(o, "last_reply", reply_json(&p->last));
 	json_object_set_new(o, "transcript", xcript_json(p));
 	json_object_set_new(o, "transcript_dropped",

@@ -232,6 +232,26 @@ verbose_probe(const struct text *t, const struct probe *p)
 		cert_detail(t, &tls->chain[i], i);
 }
 
+/* The other certificates the scan found, one line each. */
+static void
+alt_rows(const struct text *t, const struct probe *p)
+{
+	const struct alt_cert	*a;
+	int			 i;
+
+	for (i = 0; i < p->nalt; i++) {
+		a = &p->alt[i];
+		fprintf(t->fp, "      other certificate (%s): ", a->key);
+		put_safes(t, a->info.subject);
+		fprintf(t->fp, ", %s %d, %lld days left%s%s\n",
+		    a->info.key_type, a->info.key_bits,
+		    cert_days_left(&a->info, t->r->started),
+		    a->name_checked ? (a->name_ok ? ", name ok" :
+		    ", name mismatch") : "", a->dane.checked ? (a->dane.ok ?
+		    ", TLSA matched" : ", no TLSA match") : "");
+	}
+}
+
 static void
 hosts(const struct text *t)
 {
@@ -258,6 +278,8 @@ hosts(const struct text *t)
 		fputc('\n', t->fp);
 		for (k = 0; k < mh->nprobes; k++) {
 			probe_row(t, mh->probes[k]);
+			out_text_scan(t->fp, mh->probes[k]->scan, t->color);
+			alt_rows(t, mh->probes[k]);
 			if (t->o->verbose)
 				verbose_probe(t, mh->probes[k]);
 		}

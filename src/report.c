@@ -94,6 +94,8 @@ tls_fact_free(struct tls_fact *t)
 static void
 probe_free_facts(struct probe *p)
 {
+	int	 i;
+
 	smtp_reply_free(&p->greeting);
 	smtp_reply_free(&p->last);
 	ehlo_free(&p->ehlo);
@@ -102,6 +104,13 @@ probe_free_facts(struct probe *p)
 	p->injected = NULL;
 	tls_fact_free(&p->tls);
 	peer_chain_free(p);
+	scan_result_free(p->scan);
+	p->scan = NULL;
+	for (i = 0; i < p->nalt; i++) {
+		cert_info_free(&p->alt[i].info);
+		X509_free(p->alt[i].x509);
+	}
+	p->nalt = 0;
 }
 
 void

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "cert.h"
 #include "mtasts.h"
+#include "scan_plan.h"
 #include "smtp_parse.h"
 #include "target.h"
 
@@ -134,6 +135,20 @@ enum legacy_result { LEGACY_UNTESTED, LEGACY_REFUSED, LEGACY_ACCEPTED,
 
 struct finding;
 
+/*
+ * Another certificate the server presents (RSA next to ECDSA), found by
+ * the scan through the suites and signature algorithms it offered. Only
+ * the leaf is kept, so its chain cannot be verified.
+ */
+struct alt_cert {
+	struct cert_info info;
+	char		 key[8];	/* "RSA", "ECDSA": what was asked for */
+	int		 name_checked;
+	int		 name_ok;
+	struct dane_fact dane;
+	void		*x509;		/* X509 *, for the DANE check */
+};
+
 /* Everything learned from one server address. */
 struct probe {
 	struct sockaddr_storage addr;
@@ -164,6 +179,9 @@ struct probe {
 	struct dane_fact dane;
 	enum legacy_result legacy;
 	char		 legacy_version[16];
+	struct scan_result *scan;	/* deep TLS inspection, or NULL */
+	struct alt_cert	 alt[SCAN_CERTS_MAX];
+	int		 nalt;
 	double		 connect_ms, greeting_ms, total_ms;
 	struct xcript_line *xcript;
 	int		 nxcript;

@@ -18,6 +18,7 @@
 #include "mtasts.h"
 #include "report.h"
 #include "run.h"
+#include "scan_engine.h"
 #include "sanitize.h"
 #include "smtp.h"
 #include "target.h"
@@ -52,8 +53,12 @@ struct task {
 	struct probe		*p;		/* in the report */
 	struct probe		*scratch;	/* legacy check: its own facts */
 	struct smtp_session	*sess;
+	struct scan_engine	*scan;		/* deep inspection after the
+						   main session */
 	struct event		*retry_ev;
 	int			 legacy;	/* this is the legacy check */
+	int			 main_done;	/* the main session is over */
+	int			 scan_done;	/* so is the inspection, or none */
 	int			 waiting;	/* for a connection slot */
 	int			 done;
 };
@@ -147,6 +152,51 @@ schedule_retry(struct task *t)
 }
 
 static void
+scan_done(void *arg)
+{
+	struct task	*t = arg;
+
+	t->scan_done = 1;
+	if (t->main_done)
+		task_finish(t);
+	run_kick(t->run);
+}
+
+/*
+ * The deep TLS inspection runs beside the main session from the start,
+ * with one connection less than the per-address allowance until the main
+ * session is over: on a server with a slow greeting that saves a round.
+ * Even a failed main handshake leaves it worth doing: our own hellos
+ * speak what OpenSSL cannot (SSLv3, RC4, export). A server without
+ * STARTTLS ends it at its first connection.
+ */
+static void
+start_scan(struct task *t)
+{
+	struct run	*r = t->run;
+
+	if (!r->o->scan || r->o->quick) {
+		t->scan_done = 1;
+		return;
+	}
+	t->scan = scan_engine_start(r->base, r->o, r->deadline, t->p,
+	    r->o->max_conn_per_ip - 1, scan_done, t);
+	if (t->scan == NULL)
+		t->scan_done = 1;
+}
+
+/* The main session is over: the scan may use every connection now. */
+static void
+main_done(struct task *t)
+{
+	t->main_done = 1;
+	if (t->scan_done)
+		task_finish(t);
+	else
+		scan_engine_set_limit(t->scan, t->run->o->max_conn_per_ip);
+}
+
+static void
 session_done(void *arg)
 {
 	struct task	*t = arg;
@@ -156,7 +206,7 @@ session_done(void *arg)
 		legacy_done(t);
 		task_finish(t);
 	} else if (!schedule_retry(t))
-		task_finish(t);
+		main_done(t);
 	run_kick(t->run);
 }
 
@@ -243,9 +293,11 @@ add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
 	p->refname = r->o->name ? r->o->name :
 	    r->rep->target.kind == TARGET_ADDR ? NULL : h->name;
 	main_task = add_task(r, p, 0);
-	if (!r->o->quick)
+	/* The scan answers the TLS 1.0/1.1 question itself. */
+	if (!r->o->quick && !r->o->scan)
 		legacy_task = add_task(r, p, 1);
 	task_try_start(main_task);
+	start_scan(main_task);
 	if (legacy_task != NULL)
 		task_try_start(legacy_task);
 }
@@ -366,6 +418,39 @@ query_tlsa(struct run *r, struct mx_host *h)
 	r->work++;
 }
 
+/*
+ * The scan's other certificates: a sender may get either (RFC 7672 §3.1),
+ * so each must match. Only the leaf is kept: DANE-EE records can be
+ * checked, DANE-TA ones cannot (no chain), so a host with only those is
+ * left unchecked.
+ */
+static void
+dane_check_alt(const struct mx_host *h, struct probe *p)
+{
+	struct tlsa_rec	 ee[TLSA_RECORDS_MAX];
+	STACK_OF(X509)	*chain;
+	int		 i, k, nee = 0, nta = 0;
+
+	for (k = 0; k < h->ntlsa; k++) {
+		if (!dane_usable(&h->tlsa_recs[k]))
+			continue;
+		if (h->tlsa_recs[k].usage == 3)
+			ee[nee++] = h->tlsa_recs[k];
+		else
+			nta++;
+	}
+	for (i = 0; nee > 0 && i < p->nalt; i++) {
+		if ((chain = sk_X509_new_null()) == NULL)
+			return;
+		if (sk_X509_push(chain, p->alt[i].x509) > 0)
+			dane_verify(chain, ee, nee, h->name, &p->alt[i].dane);
+		sk_X509_free(chain);
+		/* A DANE-TA record might match the chain we did not keep. */
+		if (!p->alt[i].dane.ok && nta > 0)
+			p->alt[i].dane.checked = 0;
+	}
+}
+
 /* Check each completed handshake against its host's TLSA records. */
 static void
 dane_check(struct report *rep)
@@ -377,11 +462,13 @@ dane_check(struct report *rep)
 
 		if (h->ntlsa == 0 || h->tlsa.sec != DNSSEC_SECURE)
 			continue;
-		for (k = 0; k < h->nprobes; k++)
+		for (k = 0; k < h->nprobes; k++) {
 			if (h->probes[k]->peer_chain != NULL)
 				dane_verify(h->probes[k]->peer_chain,
 				    h->tlsa_recs, h->ntlsa, h->name,
 				    &h->probes[k]->dane);
+			dane_check_alt(h, h->probes[k]);
+		}
 	}
 }
 
@@ -774,6 +861,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			smtp_abort(t->sess);
 			t->sess = NULL;
 		}
+		scan_engine_abort(t->scan);
 		if (t->legacy && !t->done)
 			t->p->legacy = LEGACY_INCONCLUSIVE;
 		else if (t->p->end == END_NONE) {
@@ -846,6 +934,7 @@ run_free(struct run *r)
 		next = t->next;
 		if (t->sess != NULL)
 			smtp_abort(t->sess);
+		scan_engine_free(t->scan);
 		if (t->retry_ev != NULL)
 			event_free(t->retry_ev);
 		probe_free(t->scratch);
@@ -887,7 +976,8 @@ run_target(const struct options *o, struct report *rep, char *err,
 		str_copy(err, errlen, "cannot create event loop");
 		goto out;
 	}
-	if (tls_ctx_init(&r.tls, o->ca_file, !o->quick, err, errlen) == -1)
+	if (tls_ctx_init(&r.tls, o->ca_file, !o->quick && !o->scan, err,
+	    errlen) == -1)
 		goto out;
 	if (needs_dns(o) && (r.dns = dns_new(r.base, o->resolver,
 	    o->trust_anchor, err, errlen)) == NULL)

@@ -6,8 +6,9 @@ set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
 out="$root/tests/fuzz/out"
 cc=${CC:-clang}
-targets="smtp_reply target certname dnswire sanitize mtasts"
-pure="buf.c target.c sanitize.c smtp_parse.c certname.c dnswire.c mtasts.c"
+targets="smtp_reply target certname dnswire sanitize mtasts scan_hello scan_plan"
+pure="buf.c target.c sanitize.c smtp_parse.c certname.c dnswire.c mtasts.c
+    scan_suites.c scan_hello.c scan_plan.c"
 
 srcs=
 for f in $pure; do

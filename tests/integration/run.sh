@@ -105,6 +105,7 @@ case_ nochain 1 "cert.chain.incomplete:warn" \
     -- $R $P "$LAB_PORT_NOCHAIN" "$U"
 case_ legacy 1 "tls.version.legacy:warn" \
     '.hosts[0].addresses[0].legacy_tls.result == "accepted"' \
+    '[.hosts[0].addresses[0].scan.versions[].state] == ["rejected","rejected","accepted","accepted","accepted","accepted"]' \
     '.hosts[0].addresses[0].tls.version == "TLSv1.3"' \
     -- $R $P "$LAB_PORT_LEGACY" "$U"
 case_ legacy-quick 0 "" '.hosts[0].addresses[0].legacy_tls.result == "untested"' \
@@ -116,16 +117,20 @@ case_ implicit 0 "" '.hosts[0].addresses[0].implicit_tls' \
     '.hosts[0].addresses[0].greeting.code == 220' \
     '.hosts[0].addresses[0].ehlo_tls != null' \
     -- $R --implicit-tls $P "$LAB_PORT_IMPLICIT" "$U"
-case_ hsfail 2 "tls.handshake.failed:fail" \
+case_ hsfail 2 "tls.handshake.failed:fail tls.cipher.null:fail" \
+    '.hosts[0].addresses[0].scan.versions[4].state == "accepted"' \
     '.hosts[0].addresses[0].tls.ok == false' \
     -- $R $P "$LAB_PORT_HSFAIL" "$U"
-case_ weak 1 "cert.key.weak:warn cert.sig.weak:warn" \
+case_ weak 1 "cert.key.weak:warn cert.sig.weak:warn tls.cipher.static:info tls.dh.weak:warn" \
+    '.hosts[0].addresses[0].scan.dh_bits_min == 1024' \
     -- $R $P "$LAB_PORT_WEAK" "$U"
 case_ expiring 1 "cert.expiring:warn" -- $R $P "$LAB_PORT_EXPIRING" "$U"
 case_ expiring-days 0 "" -- $R --warn-days 5 $P "$LAB_PORT_EXPIRING" "$U"
 
 # postscreen: nothing may be sent before the final 220 line of the greeting.
 case_ postscreen 0 "" \
+    '.hosts[0].addresses[0].scan.slow' \
+    '.hosts[0].addresses[0].scan.connections.used <= 8' \
     '.hosts[0].addresses[0].greeting.lines | length >= 2' \
     '[.hosts[0].addresses[0].transcript[] | select(.dir != "*")] as $t |
      ($t | map(.dir) | index("C")) as $c |

@@ -7,7 +7,8 @@
 #
 # Hierarchy: "mxprobe lab root" (RSA 2048) -> "mxprobe lab intermediate"
 # (RSA 2048) -> leaves. Leaves are ECDSA P-256 (fast to generate), except the
-# deliberately weak RSA-1024/SHA-1 one. The CA keys are RSA so that the weak
+# deliberately weak RSA-1024/SHA-1 one and the RSA-2048 "rsa" leaf (RSA
+# suites for the SCAN* scenarios). The CA keys are RSA so that the weak
 # leaf gets a classic sha1WithRSAEncryption signature.
 #
 # We use "openssl ca" rather than "openssl x509 -req" because OpenSSL 3.0's
@@ -25,6 +26,13 @@
 #                                     the DANE rollover pair (gen-dns.sh)
 #   unrelated.key, unrelated.pub.pem  ECDSA P-256 key pair used by no service:
 #                                     its SPKI hash is the non-matching TLSA
+#   rsa.key, rsa.pem, rsa.chain.pem   RSA-2048 leaf (SHA-256, good names, KU
+#                                     digitalSignature+keyEncipherment) for the
+#                                     SCAN* scenarios that need RSA suites
+#                                     (static RSA, DHE-RSA, ECDHE-RSA, dual cert)
+#   dh1024.pem                        1024-bit DH group for SCANDHE1024: the fixed
+#                                     RFC 2409 Oakley group 2 (safe prime, g=2),
+#                                     written from the copy in this script
 set -eu
 
 D=${1:?usage: gen-certs.sh CERTDIR}
@@ -114,6 +122,7 @@ new_csr ec       expired   mx.lab.test &
 new_csr ec       expiring  mx.lab.test &
 new_csr ec       wrongname wrong.example.test &
 new_csr rsa:1024 weak      mx.lab.test &
+new_csr rsa:2048 rsa       mx.lab.test &
 # bare key pairs for the DANE records: "req -pubkey -noout" writes the public
 # key (the SPKI, PEM) in the same openssl run that makes the key
 for n in next unrelated; do
@@ -147,6 +156,7 @@ leaf expired   $EC  "-100 days" "-5 days"  sha256 "${GOOD_NAMES[@]}"
 leaf expiring  $EC  "-80 days"  "+10 days" sha256 "${GOOD_NAMES[@]}"
 leaf wrongname $EC  "-1 day"    "+89 days" sha256 wrong.example.test
 leaf weak      $RSA "-1 day"    "+89 days" sha1   "${GOOD_NAMES[@]}"
+leaf rsa       $RSA "-1 day"    "+89 days" sha256 "${GOOD_NAMES[@]}"
 
 # nochain: the good leaf without the intermediate
 cat good.key good.pem > nochain.chain.pem
@@ -160,7 +170,20 @@ openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-addext "subjectAltName=$(san "${GOOD_NAMES[@]}")" -out selfsigned.pem 2>/dev/null
 cat selfsigned.key selfsigned.pem > selfsigned.chain.pem
 
+# dh1024: RFC 2409 section 6.2 (Oakley group 2), p = 2^1024 - 2^960 - 1 +
+# 2^64 * (floor(2^894 pi) + 129093), g = 2. Fixed instead of "openssl dhparam
+# 1024" at every start: that takes 0.6-1.6 s of CPU here (safe-prime search)
+# and the certificates are on the critical path of "lab start". A well-known
+# group is also what real 1024-bit DHE servers mostly use.
+cat > dh1024.pem <<'DH'
+-----BEGIN DH PARAMETERS-----
+MIGHAoGBAP//////////yQ/aoiFowjTExmKLgNwc0SkCTgiKZ8x0Agu+pjsTmyJR
+Sgh5jjQE3e+VGbPNOkMbMCsKbfJfFDdP4TVtbVHCReSFtXZiXn7G9ExC6aY37WsL
+/1y29Aa37e44a/taiZ+lrp8kEXxLH+ZJKGZR7OZTgf//////////AgEC
+-----END DH PARAMETERS-----
+DH
+
 # Sanity: the chain of trust is what the scenarios claim.
-openssl verify -CAfile root.pem -untrusted intermediate.pem good.pem expiring.pem wrongname.pem >/dev/null
+openssl verify -CAfile root.pem -untrusted intermediate.pem good.pem expiring.pem wrongname.pem rsa.pem >/dev/null
 rm -f ./*.csr
 chmod 644 ./*.pem   # certificates are public; keys stay 0600 (smtpd reads them as root)

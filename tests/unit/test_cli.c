@@ -450,6 +450,36 @@ test_cli_resolve(void **state)
 	}
 }
 
+/* The deep inspection: on by default, --quick turns it off, last wins. */
+static void
+test_cli_scan(void **state)
+{
+	struct options	 o;
+	char		 err[256];
+
+	(void)state;
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("example.test")), 0);
+	assert_true(o.scan);
+	assert_false(o.ciphers_full);
+	assert_true(o.scan_pause == 0);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--quick",
+	    "example.test")), 0);
+	assert_false(o.scan);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--quick", "--scan",
+	    "--ciphers", "full", "--scan-pause", "0.5", "example.test")), 0);
+	assert_true(o.scan);
+	assert_false(o.quick);
+	assert_true(o.ciphers_full);
+	assert_true(o.scan_pause == 0.5);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--ciphers", "all",
+	    "example.test")), -1);
+	assert_non_null(strstr(err, "--ciphers"));
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--scan-pause", "-1",
+	    "example.test")), -1);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--scan-pause", "0",
+	    "example.test")), 0);
+}
+
 /* An unknown option inside a cluster is named, not argv[0]. */
 static void
 test_cli_unknown_in_cluster(void **state)
@@ -521,6 +551,7 @@ main(void)
 		cmocka_unit_test(test_cli_source),
 		cmocka_unit_test(test_cli_flags),
 		cmocka_unit_test(test_cli_resolve),
+		cmocka_unit_test(test_cli_scan),
 		cmocka_unit_test(test_cli_fresh_state),
 		cmocka_unit_test(test_cli_small_err),
 		/* Last: it stops inside a cluster (see fresh_state). */

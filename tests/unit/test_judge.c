@@ -12,6 +12,7 @@
 #include "fixture.h"
 #include "judge.h"
 #include "report.h"
+#include "scan_plan.h"
 
 struct fx {
 	struct options	 o;
@@ -507,6 +508,121 @@ test_judge_sts_none_paste(void **state)
 	assert_non_null(n);
 	assert_non_null(strstr(n->paste, "rua=mailto:tlsrpt@example.test"));
 	expect_exit(&f->r, 0);
+}
+
+/* A scan result with the given versions accepted (SCAN_V_* bits). */
+static struct scan_result *
+scan_fix(struct fx *f, unsigned versions)
+{
+	struct scan_result	*r = calloc(1, sizeof(*r));
+	int			 i;
+
+	assert_non_null(r);
+	for (i = 0; i < SCAN_VERSIONS; i++)
+		r->v[i].state = versions & (1u << i) ? SCAN_ACCEPTED :
+		    SCAN_REJECTED;
+	r->reneg = r->scsv = SCAN_TRI_YES;
+	r->compression = r->heartbleed = SCAN_TRI_NO;
+	r->cap = 20;
+	r->conns_used = 12;
+	f->p->scan = r;
+	return r;
+}
+
+static void
+weak_class(struct scan_result *r, unsigned bit, uint16_t suite)
+{
+	int	 n = 0;
+
+	while (!(bit & (1u << n)))
+		n++;
+	r->weak.tested |= bit;
+	r->weak.accepted |= bit;
+	r->weak.proof[n].version = VER_TLS12;
+	r->weak.proof[n].suite = suite;
+}
+
+static void
+test_judge_scan_clean(void **state)
+{
+	struct fx	*f = *state;
+
+	scan_fix(f, 1u << SCAN_V_TLS12 | 1u << SCAN_V_TLS13);
+	f->p->scan->weak.tested = SCAN_WEAK_CLASSES;
+	run(f);
+	if (!fix_only_ok(&f->r)) {
+		dump(&f->r);
+		fail_msg("a clean scan gives non-ok findings");
+	}
+}
+
+static void
+test_judge_scan_weak(void **state)
+{
+	struct fx		*f = *state;
+	struct scan_result	*r;
+
+	r = scan_fix(f, 1u << SCAN_V_SSL3 | 1u << SCAN_V_TLS12);
+	weak_class(r, SC_RC4, 0x0005);
+	weak_class(r, SC_3DES, 0x000a);
+	weak_class(r, SC_ANON, 0x00a6);
+	weak_class(r, SC_NOPFS, 0x002f);
+	r->dh_bits_min = 1024;
+	r->heartbleed = SCAN_TRI_YES;
+	r->compression = SCAN_TRI_YES;
+	r->reneg = SCAN_TRI_NO;
+	r->scsv = SCAN_TRI_NO;
+	run(f);
+	expect(&f->r, "tls.version.ssl3", SEV_FAIL);
+	expect(&f->r, "tls.cipher.rc4", SEV_FAIL);
+	expect(&f->r, "tls.cipher.3des", SEV_WARN);
+	expect(&f->r, "tls.cipher.anon", SEV_INFO);
+	expect(&f->r, "tls.cipher.static", SEV_INFO);
+	expect(&f->r, "tls.dh.weak", SEV_WARN);
+	expect(&f->r, "tls.heartbleed", SEV_FAIL);
+	expect(&f->r, "tls.compression", SEV_FAIL);
+	expect(&f->r, "tls.reneg.insecure", SEV_WARN);
+	expect(&f->r, "tls.scsv.missing", SEV_INFO);
+	expect_none(&f->r, "tls.version.ssl2");
+	expect_none(&f->r, "tls.cipher.null");
+	assert_non_null(strstr(fix_find(&f->r, "tls.cipher.rc4")->detail,
+	    "TLS_RSA_WITH_RC4_128_SHA"));
+	expect_exit(&f->r, 2);
+}
+
+static void
+test_judge_scan_strict(void **state)
+{
+	struct fx		*f = *state;
+	struct scan_result	*r;
+
+	f->o.policy = POLICY_STRICT;
+	r = scan_fix(f, 1u << SCAN_V_TLS12);
+	weak_class(r, SC_NOPFS, 0x002f);
+	weak_class(r, SC_3DES, 0x000a);
+	r->dh_bits_min = 1536;
+	run(f);
+	expect(&f->r, "tls.cipher.static", SEV_WARN);
+	expect(&f->r, "tls.cipher.3des", SEV_FAIL);
+	expect(&f->r, "tls.dh.weak", SEV_FAIL);
+}
+
+/* CBC-only matters only where TLS 1.2 is there; a partial scan is said. */
+static void
+test_judge_scan_cbc_partial(void **state)
+{
+	struct fx		*f = *state;
+	struct scan_result	*r;
+
+	r = scan_fix(f, 1u << SCAN_V_TLS10);
+	r->cbc_only = SCAN_TRI_YES;
+	r->budget_hit = 1;
+	r->anomalies = 1;
+	str_copy(r->anomaly, sizeof(r->anomaly), "suite never offered");
+	run(f);
+	expect_none(&f->r, "tls.cipher.cbconly");
+	expect(&f->r, "tls.scan.partial", SEV_INFO);
+	expect(&f->r, "tls.scan.anomaly", SEV_WARN);
 }
 
 static void
@@ -1311,6 +1427,10 @@ main(void)
 		T(test_judge_reply_syntax),
 		T(test_judge_protocol_error),
 		T(test_judge_other_ends),
+		T(test_judge_scan_clean),
+		T(test_judge_scan_weak),
+		T(test_judge_scan_strict),
+		T(test_judge_scan_cbc_partial),
 		T(test_judge_sts_enforce_good),
 		T(test_judge_sts_enforce_selfsigned),
 		T(test_judge_sts_testing_mismatch),

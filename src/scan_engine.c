@@ -1,0 +1,478 @@
+/* The scanner's probe connections for one address, on the run's loop. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <openssl/x509.h>
+
+#include "buf.h"
+#include "cert.h"
+#include "cli.h"
+#include "report.h"
+#include "scan_engine.h"
+#include "scan_hello.h"
+#include "scan_plan.h"
+#include "smtp.h"
+
+#define HB_WAIT_SECS		2.0	/* a heartbeat answer comes at once */
+#define SLOW_GREETING_MS	1000.0	/* slower: shrink the plan */
+
+struct slot {
+	struct scan_engine	*e;
+	int			 active;
+	struct smtp_session	*sess;
+	struct probe		*scratch;	/* this connection's facts */
+	struct scan_probe	 sp;
+	unsigned char		 hello[HELLO_OUT_MAX];
+	size_t			 hlen;
+	struct hello_reader	 rd;
+	struct hello_answer	 ans;
+	int			 answered;	/* hello_read gave an outcome */
+	int			 hb;		/* heartbeat request sent */
+	enum scan_hb		 hb_result;
+	struct event		*hb_timer;
+};
+
+struct scan_engine {
+	struct event_base	*base;
+	const struct options	*o;
+	double			 deadline;
+	struct probe		*p;
+	struct scan		*plan;
+	scan_done_fn		 done;
+	void			*arg;
+	struct slot		 slots[SCAN_PARALLEL_MAX];
+	int			 parallel;	/* slots the planner may fill */
+	int			 limit;		/* of which usable now */
+	int			 slow_seen;
+	struct event		*pause_ev;
+	int			 paused;
+	int			 finished;
+};
+
+static void	pump(struct scan_engine *);
+
+/* A fresh probe with the address and identity of the scanned one. */
+static struct probe *
+scratch_probe(const struct probe *p)
+{
+	struct probe	*s = probe_new();
+
+	memcpy(&s->addr, &p->addr, sizeof(p->addr));
+	s->addrlen = p->addrlen;
+	memcpy(s->addr_text, p->addr_text, sizeof(p->addr_text));
+	s->family = p->family;
+	s->port = p->port;
+	s->implicit_tls = p->implicit_tls;
+	s->refname = p->refname;
+	return s;
+}
+
+static void
+slot_clear(struct slot *s)
+{
+	if (s->hb_timer != NULL)
+		event_free(s->hb_timer);
+	hello_reader_free(&s->rd);
+	probe_free(s->scratch);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The legacy-protocol fact of the main probe, from the scan. */
+static void
+set_legacy(struct probe *p, const struct scan_result *r)
+{
+	const struct scan_version *v10 = &r->v[SCAN_V_TLS10];
+	const struct scan_version *v11 = &r->v[SCAN_V_TLS11];
+
+	if (v11->state == SCAN_ACCEPTED || v10->state == SCAN_ACCEPTED) {
+		p->legacy = LEGACY_ACCEPTED;
+		str_copy(p->legacy_version, sizeof(p->legacy_version),
+		    v11->state == SCAN_ACCEPTED ? "TLSv1.1" : "TLSv1");
+	} else if (v10->state == SCAN_REJECTED && v11->state == SCAN_REJECTED)
+		p->legacy = LEGACY_REFUSED;
+	else
+		p->legacy = LEGACY_INCONCLUSIVE;
+}
+
+/* Already known: the main handshake's leaf, or an earlier alternative. */
+static int
+known_cert(const struct probe *p, const char *sha256)
+{
+	int	 i;
+
+	if (p->tls.nchain > 0 && strcmp(p->tls.chain[0].sha256, sha256) == 0)
+		return 1;
+	for (i = 0; i < p->nalt; i++)
+		if (strcmp(p->alt[i].info.sha256, sha256) == 0)
+			return 1;
+	return 0;
+}
+
+/* The other certificates the scan saw (RSA next to ECDSA), as facts. */
+static void
+collect_alt(struct probe *p, const struct scan_result *r)
+{
+	const unsigned char	*der;
+	struct alt_cert		*a;
+	X509			*x;
+	int			 i;
+
+	for (i = 0; i < r->ncerts && p->nalt < SCAN_CERTS_MAX; i++) {
+		der = r->certs[i].der;
+		if ((x = d2i_X509(NULL, &der, (long)r->certs[i].len)) == NULL)
+			continue;
+		a = &p->alt[p->nalt];
+		memset(a, 0, sizeof(*a));
+		if (cert_info_from_x509(&a->info, x) == -1 ||
+		    known_cert(p, a->info.sha256)) {
+			cert_info_free(&a->info);
+			X509_free(x);
+			continue;
+		}
+		str_copy(a->key, sizeof(a->key), r->certs[i].key == AU_ECDSA ?
+		    "ECDSA" : r->certs[i].key == AU_RSA ? "RSA" :
+		    suite_au_name(r->certs[i].key));
+		if (p->refname != NULL) {
+			a->name_checked = 1;
+			a->name_ok = cert_matches_host(x, p->refname);
+		}
+		a->x509 = x;
+		p->nalt++;
+	}
+}
+
+/* An inspection that learned nothing (no STARTTLS, nobody there) is
+ * no inspection: the main session's findings say why. */
+static int
+learned_nothing(const struct scan_result *r)
+{
+	int	 i;
+
+	for (i = 0; i < SCAN_VERSIONS; i++)
+		if (r->v[i].state == SCAN_ACCEPTED ||
+		    r->v[i].state == SCAN_REJECTED)
+			return 0;
+	return r->anomalies == 0;
+}
+
+static void
+finish(struct scan_engine *e)
+{
+	if (e->finished)
+		return;
+	e->finished = 1;
+	e->p->scan = scan_result_take(e->plan);
+	if (e->p->scan != NULL && learned_nothing(e->p->scan)) {
+		scan_result_free(e->p->scan);
+		e->p->scan = NULL;
+	}
+	if (e->p->scan != NULL) {
+		set_legacy(e->p, e->p->scan);
+		collect_alt(e->p, e->p->scan);
+	}
+	e->done(e->arg);
+}
+
+/* The heartbeat step's answer (scan_hello.c reads the records). */
+static int
+hb_feed(struct slot *s, const unsigned char *d, size_t len)
+{
+	size_t	 echoed = 0;
+
+	switch (hello_heartbeat_read(&s->rd, d, len, &echoed)) {
+	case HELLO_HB_NEED_MORE:
+		return 0;
+	case HELLO_HB_VULNERABLE:
+		s->hb_result = SCAN_HB_LEAKED;
+		return 1;
+	case HELLO_HB_NOT_VULNERABLE:
+		break;
+	}
+	s->hb_result = SCAN_HB_REFUSED;
+	return 1;
+}
+
+static void
+hb_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct slot		*s = arg;
+	struct scan_engine	*e = s->e;
+
+	/* RFC 6520 §4: a bad request is dropped silently; silence is no. */
+	s->hb_result = SCAN_HB_REFUSED;
+	smtp_abort(s->sess);
+	s->sess = NULL;
+	scan_feed_heartbleed(e->plan, s->sp.id, &s->ans, s->hb_result);
+	slot_clear(s);
+	pump(e);
+}
+
+/* Send the heartbeat probe: a request that claims 16384 payload bytes. */
+static int
+hb_start(struct slot *s)
+{
+	unsigned char	 rec[16];
+	size_t		 n = hello_heartbeat(s->ans.version, rec, sizeof(rec));
+	struct timeval	 tv = { (time_t)HB_WAIT_SECS, 0 };
+
+	if (n == 0 || smtp_raw_write(s->sess, rec, n) == -1)
+		return -1;
+	s->hb = 1;
+	s->hb_timer = evtimer_new(s->e->base, hb_timer_cb, s);
+	evtimer_add(s->hb_timer, &tv);
+	return 0;
+}
+
+/* smtp.c raw mode: every byte after our hello; non-zero ends the session. */
+static int
+slot_raw(void *arg, const unsigned char *d, size_t len)
+{
+	struct slot		*s = arg;
+	enum hello_outcome	 r;
+
+	if (s->hb)
+		return hb_feed(s, d, len);
+	r = hello_read(&s->rd, d, len, &s->ans);
+	if (r == HELLO_NEED_MORE)
+		return 0;
+	s->answered = 1;
+	if ((s->sp.does & SCAN_DO_HEARTBLEED) && r == HELLO_SERVER_HELLO &&
+	    s->ans.heartbeat && s->ans.done_seen && hb_start(s) == 0)
+		return 0;
+	return 1;
+}
+
+/* Why a probe ended without an answer, in the planner's terms. */
+static enum scan_fail
+fail_reason(const struct probe *p)
+{
+	switch (p->end) {
+	case END_BUSY:
+		return SCAN_FAIL_BUSY;
+	case END_TIMEOUT:
+	case END_DEADLINE:
+		return p->stage == STAGE_HANDSHAKE ? SCAN_FAIL_SILENT :
+		    SCAN_FAIL_TIMEOUT;
+	case END_OK:		/* QUIT without a raw phase: no STARTTLS */
+	case END_REJECTED:
+		return SCAN_FAIL_NO_STARTTLS;
+	default:
+		return SCAN_FAIL_CONNECT;
+	}
+}
+
+static void
+pause_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct scan_engine	*e = arg;
+
+	e->paused = 0;
+	pump(e);
+}
+
+/* Hold new connections for d seconds (never past the deadline). */
+static void
+pause_for(struct scan_engine *e, double d)
+{
+	struct timeval	 tv;
+
+	if (mono_now() + d >= e->deadline)
+		return;
+	tv.tv_sec = (time_t)d;
+	tv.tv_usec = (suseconds_t)((d - (double)tv.tv_sec) * 1e6);
+	if (e->pause_ev == NULL)
+		e->pause_ev = evtimer_new(e->base, pause_cb, e);
+	e->paused = 1;
+	evtimer_add(e->pause_ev, &tv);
+}
+
+/* RFC 5321 §4.2.5: a 421 asks us to come back later; wait before more. */
+static void
+back_off(struct scan_engine *e)
+{
+	pause_for(e, e->o->retry_delay);
+}
+
+static void
+slot_done(void *arg)
+{
+	struct slot		*s = arg;
+	struct scan_engine	*e = s->e;
+	struct probe		*sp = s->scratch;
+	enum scan_fail		 why;
+
+	s->sess = NULL;
+	/* A slow greeting costs seconds per connection: ask less. */
+	if (!e->slow_seen && sp->greeting_ms > SLOW_GREETING_MS) {
+		e->slow_seen = 1;
+		scan_set_slow(e->plan);
+	}
+	if (s->hb)
+		scan_feed_heartbleed(e->plan, s->sp.id, &s->ans,
+		    s->hb_result != SCAN_HB_NOT_RUN ? s->hb_result :
+		    sp->end == END_OK ? SCAN_HB_REFUSED : SCAN_HB_IO_ERROR);
+	else if (s->answered)
+		scan_feed(e->plan, s->sp.id, &s->ans);
+	else if (sp->stage == STAGE_HANDSHAKE && (sp->end == END_CLOSED ||
+	    sp->end == END_TLS_FAILED)) {
+		hello_close(&s->rd, &s->ans);
+		scan_feed(e->plan, s->sp.id, &s->ans);
+	} else {
+		why = fail_reason(sp);
+		scan_fail(e->plan, s->sp.id, why);
+		if (why == SCAN_FAIL_BUSY)
+			back_off(e);
+	}
+	slot_clear(s);
+	pump(e);
+}
+
+static int
+slot_start(struct scan_engine *e, struct slot *s)
+{
+	struct smtp_params	 par;
+
+	s->hlen = hello_build(&s->sp.req, s->hello, sizeof(s->hello));
+	if (s->hlen == 0)
+		return -1;
+	s->e = e;
+	s->active = 1;
+	s->scratch = scratch_probe(e->p);
+	hello_reader_init(&s->rd, &s->sp.req);
+	memset(&par, 0, sizeof(par));
+	par.base = e->base;
+	par.opt = e->o;
+	par.deadline = e->deadline;
+	par.raw_hello = s->hello;
+	par.raw_len = s->hlen;
+	par.raw = slot_raw;
+	par.raw_arg = s;
+	s->sess = smtp_start(&par, s->scratch, slot_done, s);
+	return 0;
+}
+
+static int
+nactive(const struct scan_engine *e)
+{
+	int	 i, n = 0;
+
+	for (i = 0; i < e->parallel; i++)
+		n += e->slots[i].active;
+	return n;
+}
+
+/* Hand out probes while slots are free and the planner has questions. */
+static void
+pump(struct scan_engine *e)
+{
+	struct slot	*s;
+	int		 i;
+
+	while (!e->finished && !e->paused) {
+		for (i = 0; i < e->parallel && e->slots[i].active; i++)
+			;
+		if (i == e->parallel || nactive(e) >= e->limit)
+			return;
+		s = &e->slots[i];
+		switch (scan_next(e->plan, &s->sp)) {
+		case SCAN_DONE:
+			if (nactive(e) == 0)
+				finish(e);
+			return;
+		case SCAN_WAIT:
+			return;
+		case SCAN_PROBE:
+			if (slot_start(e, s) == -1) {
+				scan_fail(e->plan, s->sp.id, SCAN_FAIL_BUILD);
+				memset(s, 0, sizeof(*s));
+			} else if (e->o->scan_pause > 0)
+				pause_for(e, e->o->scan_pause);
+			break;
+		}
+	}
+}
+
+struct scan_engine *
+scan_engine_start(struct event_base *base, const struct options *o,
+    double deadline, struct probe *p, int limit, scan_done_fn done,
+    void *arg)
+{
+	struct scan_engine	*e = xcalloc(1, sizeof(*e));
+	struct scan_opts	 so;
+
+	e->base = base;
+	e->o = o;
+	e->deadline = deadline;
+	e->p = p;
+	e->done = done;
+	e->arg = arg;
+	e->parallel = o->max_conn_per_ip < SCAN_PARALLEL_MAX ?
+	    o->max_conn_per_ip : SCAN_PARALLEL_MAX;
+	e->limit = limit < 0 ? 0 : limit < e->parallel ? limit : e->parallel;
+	memset(&so, 0, sizeof(so));
+	so.full = o->ciphers_full;
+	so.slow = p->greeting_ms > SLOW_GREETING_MS;
+	so.parallel = e->parallel;
+	so.sni = p->refname;
+	if ((e->plan = scan_new(&so)) == NULL) {
+		free(e);
+		return NULL;
+	}
+	pump(e);
+	return e;
+}
+
+void
+scan_engine_set_limit(struct scan_engine *e, int limit)
+{
+	if (e == NULL || e->finished)
+		return;
+	e->limit = limit < 0 ? 0 : limit < e->parallel ? limit : e->parallel;
+	pump(e);
+}
+
+void
+scan_engine_abort(struct scan_engine *e)
+{
+	int	 i;
+
+	if (e == NULL || e->finished)
+		return;
+	for (i = 0; i < e->parallel; i++) {
+		if (!e->slots[i].active)
+			continue;
+		if (e->slots[i].sess != NULL)
+			smtp_abort(e->slots[i].sess);
+		e->slots[i].sess = NULL;
+		slot_clear(&e->slots[i]);
+	}
+	e->finished = 1;
+	scan_stop(e->plan, "total deadline reached");
+	e->p->scan = scan_result_take(e->plan);
+	if (e->p->scan != NULL && learned_nothing(e->p->scan)) {
+		scan_result_free(e->p->scan);
+		e->p->scan = NULL;
+	}
+	if (e->p->scan != NULL)
+		set_legacy(e->p, e->p->scan);
+}
+
+void
+scan_engine_free(struct scan_engine *e)
+{
+	int	 i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < SCAN_PARALLEL_MAX; i++) {
+		if (e->slots[i].sess != NULL)
+			smtp_abort(e->slots[i].sess);
+		if (e->slots[i].active)
+			slot_clear(&e->slots[i]);
+	}
+	if (e->pause_ev != NULL)
+		event_free(e->pause_ev);
+	scan_free(e->plan);
+	free(e);
+}
