@@ -309,8 +309,9 @@ tlsa_json(const struct mx_host *h)
 		    "matching", t->mtype, "data", hex_json(t->data, t->len),
 		    "usable", dane_usable(t)));
 	}
-	return json_pack("{s:s, s:o, s:o, s:i}", "name", h->tlsa_name, "dns",
-	    dns_json(&h->tlsa), "records", recs, "malformed", h->ntlsa_bad);
+	return json_pack("{s:s, s:b, s:o, s:o, s:i}", "name", h->tlsa_name,
+	    "at_cname_target", h->tlsa_at_target, "dns", dns_json(&h->tlsa),
+	    "records", recs, "malformed", h->ntlsa_bad);
 }
 
 static json_t *

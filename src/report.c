@@ -165,6 +165,10 @@ report_free(struct report *r)
 		free(r->hosts[i]->probes);
 		for (j = 0; j < r->hosts[i]->ntlsa; j++)
 			free(r->hosts[i]->tlsa_recs[j].data);
+		if (r->hosts[i]->tlsa_target != NULL)
+			for (j = 0; j < r->hosts[i]->tlsa_target->n; j++)
+				free(r->hosts[i]->tlsa_target->recs[j].data);
+		free(r->hosts[i]->tlsa_target);
 		free(r->hosts[i]);
 	}
 	free(r->hosts);

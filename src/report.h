@@ -192,6 +192,16 @@ struct probe {
 	int		 worst;		/* enum severity */
 };
 
+/* TLSA at the CNAME target of an MX host (RFC 7672 §2.2.3), kept apart
+ * until the run decides which RRset applies. */
+struct tlsa_lookup {
+	char		 name[TARGET_NAME_MAX + 16];
+	struct dns_fact	 dns;
+	struct tlsa_rec	 recs[TLSA_RECORDS_MAX];
+	int		 n;
+	int		 nbad;
+};
+
 struct mx_host {
 	char		 name[TARGET_NAME_MAX];
 	int		 pref;
@@ -200,6 +210,8 @@ struct mx_host {
 	int		 addr_dropped;	/* addresses past RUN_ADDRS_MAX */
 	char		 alias_of[TARGET_NAME_MAX]; /* CNAME target, if an alias */
 	char		 tlsa_name[TARGET_NAME_MAX + 16]; /* _25._tcp.host */
+	int		 tlsa_at_target;	/* tlsa* came from alias_of */
+	struct tlsa_lookup *tlsa_target;	/* at the CNAME target, or NULL */
 	struct dns_fact	 tlsa;
 	struct tlsa_rec	 tlsa_recs[TLSA_RECORDS_MAX];
 	int		 ntlsa;

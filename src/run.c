@@ -71,6 +71,7 @@ struct addr_query {
 
 static void	task_try_start(struct task *);
 static void	run_kick(struct run *);
+static void	query_tlsa_target(struct run *, struct mx_host *);
 
 static void
 work_done(struct run *r)
@@ -330,6 +331,8 @@ addr_cb(void *arg, const struct dns_answer *a)
 	*f = a->fact;
 	f->asked = 1;
 	note_alias(q->host, a->canonname);
+	if (q->host->alias_of[0] != '\0' && a->fact.sec == DNSSEC_SECURE)
+		query_tlsa_target(r, q->host);
 	for (i = 0; i < a->n; i++) {
 		if (n >= RUN_ADDRS_MAX) {
 			q->host->addr_dropped++;
@@ -396,6 +399,81 @@ tlsa_cb(void *arg, const struct dns_answer *a)
 	free(q);
 }
 
+static void
+tlsa_target_cb(void *arg, const struct dns_answer *a)
+{
+	struct addr_query	*q = arg;
+	struct tlsa_lookup	*t = q->host->tlsa_target;
+	int			 i;
+
+	t->dns = a->fact;
+	t->dns.asked = 1;
+	for (i = 0; i < a->n; i++) {
+		if (t->n >= TLSA_RECORDS_MAX || dnswire_tlsa(a->data[i],
+		    (size_t)a->len[i], &t->recs[t->n]) == -1)
+			t->nbad++;
+		else
+			t->n++;
+	}
+	work_done(q->run);
+	free(q);
+}
+
+/*
+ * RFC 7672 §2.2.3: an MX host name that is an alias with a secure
+ * expansion has its TLSA records looked up at the target first.
+ */
+static void
+query_tlsa_target(struct run *r, struct mx_host *h)
+{
+	struct addr_query	*q;
+	struct tlsa_lookup	*t;
+
+	if (h->tlsa_target != NULL || r->o->has_connect)
+		return;
+	t = h->tlsa_target = xcalloc(1, sizeof(*t));
+	q = xcalloc(1, sizeof(*q));
+	q->run = r;
+	q->host = h;
+	if (str_fmt(t->name, sizeof(t->name), "_%d._tcp.%s", r->o->port,
+	    h->alias_of) == -1 || dns_query(r->dns, t->name, DNS_TYPE_TLSA,
+	    tlsa_target_cb, q) == -1) {
+		free(q);
+		return;
+	}
+	t->dns.asked = 1;
+	r->work++;
+}
+
+/*
+ * Which TLSA RRset applies to an alias: the target's if it has records,
+ * or if its lookup failed (a sender cannot tell what it would have said);
+ * the alias's own only after a secure denial at the target.
+ */
+static void
+tlsa_choose(struct mx_host *h)
+{
+	struct tlsa_lookup	*t = h->tlsa_target;
+	int			 i, use;
+
+	if (t == NULL || !t->dns.done)
+		return;
+	use = t->dns.sec == DNSSEC_BOGUS || t->dns.error || (t->dns.rcode
+	    != 0 && !t->dns.nxdomain) || (t->dns.sec == DNSSEC_SECURE &&
+	    t->n > 0);
+	if (!use)
+		return;
+	for (i = 0; i < h->ntlsa; i++)
+		free(h->tlsa_recs[i].data);
+	memcpy(h->tlsa_recs, t->recs, sizeof(t->recs));
+	h->ntlsa = t->n;
+	h->ntlsa_bad = t->nbad;
+	h->tlsa = t->dns;
+	str_copy(h->tlsa_name, sizeof(h->tlsa_name), t->name);
+	h->tlsa_at_target = 1;
+	t->n = 0;
+}
+
 /*
  * TLSA at _port._tcp.host (RFC 7672 §2.2.3), asked alongside the address
  * records so that it costs no extra round trip; whether it applies (secure
@@ -460,13 +538,15 @@ dane_check(struct report *rep)
 	for (i = 0; i < rep->nhosts; i++) {
 		struct mx_host *h = rep->hosts[i];
 
+		tlsa_choose(h);
 		if (h->ntlsa == 0 || h->tlsa.sec != DNSSEC_SECURE)
 			continue;
+		/* RFC 7672 §2.2.3: the TLSA base domain is the name checked. */
 		for (k = 0; k < h->nprobes; k++) {
 			if (h->probes[k]->peer_chain != NULL)
 				dane_verify(h->probes[k]->peer_chain,
-				    h->tlsa_recs, h->ntlsa, h->name,
-				    &h->probes[k]->dane);
+				    h->tlsa_recs, h->ntlsa, h->tlsa_at_target ?
+				    h->alias_of : h->name, &h->probes[k]->dane);
 			dane_check_alt(h, h->probes[k]);
 		}
 	}
@@ -880,6 +960,9 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			unanswered(&h->aaaa);
 		if (h->tlsa.asked && !h->tlsa.done)
 			unanswered(&h->tlsa);
+		if (h->tlsa_target != NULL && h->tlsa_target->dns.asked &&
+		    !h->tlsa_target->dns.done)
+			unanswered(&h->tlsa_target->dns);
 	}
 	if (r->rep->sts.dns.asked && !r->rep->sts.dns.done)
 		unanswered(&r->rep->sts.dns);

@@ -222,6 +222,8 @@ dane-bogus-tlsa       mx.bogus.test    $LAB_PORT_GOOD       dnsfail
 dane-insecure-zone    mx.unsigned.test $LAB_PORT_GOOD       nodane
 dane-none             mx.lab.test      $LAB_PORT_EXPIRING   nodane
 addr-bogus            mx2.bogus.test   $LAB_PORT_GOOD       dnsfail
+dane-tlsa-servfail    mxsf.lab.test    $LAB_PORT_GOOD       dnsfail
+dane-cname-target     mxalias.lab.test $LAB_PORT_GOOD       pass
 "
 pass=0
 fail=0

@@ -178,6 +178,9 @@ case_ dane-bogus-tlsa 2 "dane.tlsa.bogus:fail mtasts.none:info tlsrpt.none:info"
 case_ dane-none 0 "dane.none:info" \
     '.findings[] | select(.id == "dane.none") | .detail | contains("TLSA 3 1 1 ")' \
     -- $R $P "$LAB_PORT_EXPIRING" --warn-days 5 "$H"
+case_ dane-tlsa-servfail 2 "dane.tlsa.error:fail mtasts.none:info tlsrpt.none:info" \
+    '.hosts[0].tlsa.dns.rcode == 2' '.hosts[0].dns.a.dnssec == "secure"' \
+    -- $R $P "$LAB_PORT_GOOD" sf.lab.test
 case_ addr-bogus 3 "dns.addr.bogus:fail mtasts.none:info tlsrpt.none:info" -- $R $P "$LAB_PORT_GOOD" addr.bogus.test
 
 # --- DNS: MX, implicit MX, null MX, NXDOMAIN, DNSSEC status ---
@@ -199,7 +202,9 @@ case_ nxdomain 3 "dns.nxdomain:fail" '.dns.mx.status == "nxdomain"' \
     -- $R $P "$LAB_PORT_GOOD" nosuch.lab.test
 case_ mx-noaddress 3 "dns.mx.noaddress:fail mtasts.none:info tlsrpt.none:info" \
     -- $R $P "$LAB_PORT_GOOD" nomxhost.lab.test
-case_ mx-alias 1 "dns.mx.cname:warn cert.name.mismatch:warn dane.none:info mtasts.none:info tlsrpt.none:info" \
+case_ mx-alias 1 "dns.mx.cname:warn cert.name.mismatch:info mtasts.none:info tlsrpt.none:info" \
+    '.hosts[0].tlsa.at_cname_target' '.hosts[0].tlsa.name == "_'"$LAB_PORT_GOOD"'._tcp.mx.lab.test"' \
+    '.hosts[0].addresses[0].dane.authenticated' \
     '.hosts[0].alias_of == "mx.lab.test"' '.hosts[0].name == "mxalias.lab.test"' \
     -- $R $P "$LAB_PORT_GOOD" alias.lab.test
 case_ v6only 1 "dane.tlsa.unusable:warn mtasts.none:info tlsrpt.none:info" '[.hosts[0].addresses[].address] == ["::1"]' \

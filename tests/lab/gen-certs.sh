@@ -42,7 +42,7 @@ umask 077
 
 # mx.bogus.test / mx2.bogus.test: so that the bogus.test DANE cases differ
 # from a good host only in their DNSSEC status
-GOOD_NAMES=(mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test implicit.lab.test mx.unsigned.test
+GOOD_NAMES=(mx.lab.test mx1.lab.test mx2.lab.test mx6.lab.test mxsf.lab.test implicit.lab.test mx.unsigned.test
 	mx.bogus.test mx2.bogus.test)
 
 # Date relative to now in the GeneralizedTime form "openssl ca" accepts.

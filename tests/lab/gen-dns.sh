@@ -129,6 +129,10 @@ if [[ " $PHASES " == *" keys "* ]]; then
 	    file: unsigned.test.zone.signed
 	  - domain: bogus.test.
 	    file: bogus.test.zone.signed
+	  # Never loads (no such file): Knot answers SERVFAIL for names in
+	  # it, the TLSA lookup of mxsf.lab.test among them.
+	  - domain: _tcp.mxsf.lab.test.
+	    file: no-such-file.zone
 	K
 fi
 [[ " $PHASES " == *" zones "* ]] || exit 0
@@ -279,6 +283,12 @@ if [ "$GOOD" = "$NEXT" ] || [ "$GOOD" = "$UNREL" ]; then echo "gen-dns.sh: key c
 	_mta-sts.multi  IN TXT "v=spf1 -all"
 	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:a@lab.test"
 	_smtp._tls.multi IN TXT "v=TLSRPTv1; rua=mailto:b@lab.test"
+	; TLSA lookup that fails (SERVFAIL): _tcp.mxsf is a zone of its own
+	; that Knot cannot load, while mxsf's addresses are signed
+	sf        IN MX 10 mxsf.lab.test.
+	mxsf      IN A    127.0.0.1
+	mxsf      IN AAAA ::1
+	_tcp.mxsf IN NS   ns.lab.test.
 	; MTA-STS policy server (nginx on port 443, gen-https.sh)
 	mta-sts         IN A    127.0.0.1
 	mta-sts         IN AAAA ::1
