@@ -842,6 +842,11 @@ judge_alt_certs(struct judge *j, const struct probe *p)
 		if (c->self_signed) {
 			buf_adds(&b, "; self-signed");
 			sev = sev > auth ? sev : auth;
+		} else if (a->tls.ok && a->tls.nchain > 0 &&
+		    strcmp(a->tls.chain[0].sha256, c->sha256) == 0 &&
+		    a->tls.verify_result != X509_V_OK) {
+			buf_addf(&b, "; chain: %s", a->tls.verify_error);
+			sev = sev > auth ? sev : auth;
 		}
 		if (strcmp(c->key_type, "RSA") == 0 && c->key_bits < 2048) {
 			buf_addf(&b, "; RSA key of %d bits", c->key_bits);

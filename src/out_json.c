@@ -226,11 +226,15 @@ alt_json(const struct probe *p, long long now)
 	int	 i;
 
 	for (i = 0; i < p->nalt; i++)
-		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o}",
-		    "key", p->alt[i].key, "certificate", cert_json(
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:o, s:o, "
+		    "s:o}", "key", p->alt[i].key, "certificate", cert_json(
 		    &p->alt[i].info, now), "name_ok", p->alt[i].name_checked ?
 		    json_boolean(p->alt[i].name_ok) : json_null(), "dane",
-		    dane_json(&p->alt[i].dane)));
+		    dane_json(&p->alt[i].dane), "chain_verified",
+		    p->alt[i].tls.ok ? json_boolean(p->alt[i].tls.verify_result
+		    == 0) : json_null(), "verify_error", p->alt[i].tls.ok &&
+		    p->alt[i].tls.verify_result != 0 ?
+		    jstr(p->alt[i].tls.verify_error) : json_null()));
 	return a;
 }
 

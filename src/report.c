@@ -109,6 +109,9 @@ probe_free_facts(struct probe *p)
 	for (i = 0; i < p->nalt; i++) {
 		cert_info_free(&p->alt[i].info);
 		X509_free(p->alt[i].x509);
+		tls_fact_free(&p->alt[i].tls);
+		if (p->alt[i].peer_chain != NULL)
+			sk_X509_pop_free(p->alt[i].peer_chain, X509_free);
 	}
 	p->nalt = 0;
 }

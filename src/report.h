@@ -147,6 +147,10 @@ struct alt_cert {
 	int		 name_ok;
 	struct dane_fact dane;
 	void		*x509;		/* X509 *, for the DANE check */
+	/* A handshake that asked for this key type only: the full chain,
+	 * verified like the main one (when it succeeded). */
+	struct tls_fact	 tls;
+	void		*peer_chain;	/* STACK_OF(X509) as sent, or NULL */
 };
 
 /* Everything learned from one server address. */

@@ -24,6 +24,8 @@
 #include "target.h"
 #include "tls.h"
 
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct task;
 
 struct run {
@@ -57,6 +59,8 @@ struct task {
 						   main session */
 	struct event		*retry_ev;
 	int			 legacy;	/* this is the legacy check */
+	int			 alt;		/* the handshake for ... */
+	int			 alt_index;	/* ... p->alt[alt_index] */
 	int			 main_done;	/* the main session is over */
 	int			 scan_done;	/* so is the inspection, or none */
 	int			 waiting;	/* for a connection slot */
@@ -72,6 +76,7 @@ struct addr_query {
 static void	task_try_start(struct task *);
 static void	run_kick(struct run *);
 static void	query_tlsa_target(struct run *, struct mx_host *);
+static struct task *add_task(struct run *, struct probe *, int);
 
 static void
 work_done(struct run *r)
@@ -152,12 +157,80 @@ schedule_retry(struct task *t)
 	return 1;
 }
 
+/* Signature algorithms and TLS 1.2 suites that make a server present
+ * its certificate of one key type (RFC 8446 §4.4.2.2, RFC 5246 §7.4.2). */
+static const struct {
+	const char	*key, *sigalgs, *ciphers;
+} key_only[] = {
+	{ "RSA", "RSA+SHA256:RSA+SHA384:RSA+SHA512:RSA-PSS+SHA256:"
+	  "RSA-PSS+SHA384:RSA-PSS+SHA512:rsa_pss_pss_sha256:"
+	  "rsa_pss_pss_sha384:rsa_pss_pss_sha512:RSA+SHA1",
+	  "aRSA:@SECLEVEL=0" },
+	{ "ECDSA", "ECDSA+SHA256:ECDSA+SHA384:ECDSA+SHA512:ECDSA+SHA1",
+	  "aECDSA:@SECLEVEL=0" },
+};
+
+static void
+alt_session_done(void *arg)
+{
+	struct task	*t = arg;
+	struct probe	*s = t->scratch;
+	struct alt_cert	*a = &t->p->alt[t->alt_index];
+
+	t->sess = NULL;
+	/* The facts move from the scratch probe to the certificate. */
+	a->tls = s->tls;
+	memset(&s->tls, 0, sizeof(s->tls));
+	a->peer_chain = s->peer_chain;
+	s->peer_chain = NULL;
+	task_finish(t);
+	run_kick(t->run);
+}
+
+/*
+ * For each other certificate the scan found, one more handshake that asks
+ * for that key type only, so that its chain is verified like the main
+ * one and DANE-TA records can be checked (RFC 7672 §3.1: a sender may get
+ * either certificate).
+ */
+static void
+start_alt_sessions(struct task *t)
+{
+	struct run		*r = t->run;
+	struct smtp_params	 par;
+	struct task		*a;
+	size_t			 k;
+	int			 i;
+
+	for (i = 0; i < t->p->nalt; i++) {
+		for (k = 0; k < NELEM(key_only); k++)
+			if (strcmp(key_only[k].key, t->p->alt[i].key) == 0)
+				break;
+		if (k == NELEM(key_only))
+			continue;
+		a = add_task(r, t->p, 1);
+		a->alt = 1;
+		a->alt_index = i;
+		memset(&par, 0, sizeof(par));
+		par.base = r->base;
+		par.opt = r->o;
+		par.ctx = r->tls.main;
+		par.deadline = r->deadline;
+		par.tls_only = 1;
+		par.keep_chain = 1;
+		par.sigalgs = key_only[k].sigalgs;
+		par.ciphers = key_only[k].ciphers;
+		a->sess = smtp_start(&par, a->scratch, alt_session_done, a);
+	}
+}
+
 static void
 scan_done(void *arg)
 {
 	struct task	*t = arg;
 
 	t->scan_done = 1;
+	start_alt_sessions(t);
 	if (t->main_done)
 		task_finish(t);
 	run_kick(t->run);
@@ -498,9 +571,9 @@ query_tlsa(struct run *r, struct mx_host *h)
 
 /*
  * The scan's other certificates: a sender may get either (RFC 7672 §3.1),
- * so each must match. Only the leaf is kept: DANE-EE records can be
- * checked, DANE-TA ones cannot (no chain), so a host with only those is
- * left unchecked.
+ * so each must match. With the chain from the handshake for that key
+ * type every record can be tried; with the scan's leaf alone only DANE-EE
+ * ones, so a host with DANE-TA records is then left unchecked.
  */
 static void
 dane_check_alt(const struct mx_host *h, struct probe *p)
@@ -517,11 +590,23 @@ dane_check_alt(const struct mx_host *h, struct probe *p)
 		else
 			nta++;
 	}
-	for (i = 0; nee > 0 && i < p->nalt; i++) {
+	for (i = 0; i < p->nalt; i++) {
+		struct alt_cert *a = &p->alt[i];
+
+		/* The whole chain, from the handshake for this key type. */
+		if (a->peer_chain != NULL && a->tls.nchain > 0 &&
+		    strcmp(a->tls.chain[0].sha256, a->info.sha256) == 0) {
+			dane_verify(a->peer_chain, h->tlsa_recs, h->ntlsa,
+			    h->tlsa_at_target ? h->alias_of : h->name, &a->dane);
+			continue;
+		}
+		if (nee == 0)
+			continue;
 		if ((chain = sk_X509_new_null()) == NULL)
 			return;
 		if (sk_X509_push(chain, p->alt[i].x509) > 0)
-			dane_verify(chain, ee, nee, h->name, &p->alt[i].dane);
+			dane_verify(chain, ee, nee, h->tlsa_at_target ?
+			    h->alias_of : h->name, &p->alt[i].dane);
 		sk_X509_free(chain);
 		/* A DANE-TA record might match the chain we did not keep. */
 		if (!p->alt[i].dane.ok && nta > 0)
@@ -942,7 +1027,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			t->sess = NULL;
 		}
 		scan_engine_abort(t->scan);
-		if (t->legacy && !t->done)
+		if (t->legacy && !t->alt && !t->done)
 			t->p->legacy = LEGACY_INCONCLUSIVE;
 		else if (t->p->end == END_NONE) {
 			t->p->end = END_DEADLINE;

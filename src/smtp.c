@@ -225,6 +225,13 @@ start_handshake(struct smtp_session *s)
 		return;
 	}
 	ssl = tls_new(s->par.ctx, s->p->refname, &s->p->tls);
+	if (ssl != NULL && ((s->par.sigalgs != NULL &&
+	    !SSL_set1_sigalgs_list(ssl, s->par.sigalgs)) ||
+	    (s->par.ciphers != NULL &&
+	    !SSL_set_cipher_list(ssl, s->par.ciphers)))) {
+		SSL_free(ssl);
+		ssl = NULL;
+	}
 	if (ssl == NULL) {
 		smtp_finish(s, END_INTERNAL, "cannot create TLS session");
 		return;
@@ -429,7 +436,7 @@ cb_tls_ready(void *arg)
 	s->tls_active = 1;
 	s->p->tls.ms = (mono_now() - s->tls_t0) * 1000.0;
 	tls_collect(ssl, &s->p->tls, s->p->refname,
-	    s->par.tls_only ? NULL : &s->p->peer_chain);
+	    s->par.tls_only && !s->par.keep_chain ? NULL : &s->p->peer_chain);
 	note(s, "TLS established: %s %s, %s", s->p->tls.version,
 	    s->p->tls.cipher, s->p->tls.group[0] ? s->p->tls.group : "-");
 	if (s->par.tls_only)

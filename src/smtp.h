@@ -19,6 +19,11 @@ struct smtp_params {
 	struct ssl_ctx_st	*ctx;
 	double			 deadline;	/* absolute, monotonic seconds */
 	int			 tls_only;	/* stop after the handshake */
+	int			 keep_chain;	/* tls_only: keep it for DANE */
+	/* Only this key type's certificate (RSA next to ECDSA): the
+	 * signature algorithms and TLS 1.2 suites offered. */
+	const char		*sigalgs;
+	const char		*ciphers;
 	/* Scanner mode: instead of a TLS handshake, send raw_hello and give
 	 * every byte that comes back to raw(raw_arg, ...) until it returns
 	 * non-zero; the session then ends (END_OK) without QUIT. */

@@ -178,6 +178,17 @@ case_ dane-bogus-tlsa 2 "dane.tlsa.bogus:fail mtasts.none:info tlsrpt.none:info"
 case_ dane-none 0 "dane.none:info" \
     '.findings[] | select(.id == "dane.none") | .detail | contains("TLSA 3 1 1 ")' \
     -- $R $P "$LAB_PORT_EXPIRING" --warn-days 5 "$H"
+# RSA and ECDSA certificates: the second gets a handshake of its own
+case_ dane-dual-ta 1 "dane.rollover:warn tls.cipher.static:info" \
+    '.hosts[0].addresses[0].dane.authenticated' \
+    '.hosts[0].addresses[0].other_certificates[0].key == "RSA"' \
+    '.hosts[0].addresses[0].other_certificates[0].dane.authenticated' \
+    '.hosts[0].addresses[0].other_certificates[0].chain_verified' \
+    -- $R -4 $P "$LAB_PORT_SCANDUAL" '[mx.lab.test]'
+case_ dane-dual-ee-one 2 "dane.rollover:warn dane.alt.mismatch:fail tls.cipher.static:info" \
+    '.hosts[0].addresses[0].dane.authenticated' \
+    '.hosts[0].addresses[0].other_certificates[0].dane.authenticated == false' \
+    -- $R -4 $P "$LAB_PORT_SCANDUAL" '[mx1.lab.test]'
 case_ dane-tlsa-servfail 2 "dane.tlsa.error:fail mtasts.none:info tlsrpt.none:info" \
     '.hosts[0].tlsa.dns.rcode == 2' '.hosts[0].dns.a.dnssec == "secure"' \
     -- $R $P "$LAB_PORT_GOOD" sf.lab.test

@@ -318,6 +318,11 @@ if [ "$GOOD" = "$NEXT" ] || [ "$GOOD" = "$UNREL" ]; then echo "gen-dns.sh: key c
 	; WRONGNAME: DANE-EE ignores names (SPKI and full-certificate form)
 	_$LAB_PORT_WRONGNAME._tcp.mx   IN TLSA 3 1 1 $WRONG
 	_$LAB_PORT_WRONGNAME._tcp.mx   IN TLSA 3 0 1 $WRONGCERT
+	; SCANDUAL (RSA and ECDSA certificates, both from the intermediate):
+	; DANE-TA covers both; via mx1 a DANE-EE record for the ECDSA leaf
+	; only, so a sender that gets the RSA certificate finds no match
+	_$LAB_PORT_SCANDUAL._tcp.mx   IN TLSA 2 1 1 $INTER
+	_$LAB_PORT_SCANDUAL._tcp.mx1  IN TLSA 3 1 1 $GOOD
 	; NOCHAIN: DANE-TA, but the intermediate is not sent (must fail)
 	_$LAB_PORT_NOCHAIN._tcp.mx   IN TLSA 2 1 1 $INTER
 	Z
