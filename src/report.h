@@ -216,6 +216,13 @@ struct mx_host {
 	char		 tlsa_name[TARGET_NAME_MAX + 16]; /* _25._tcp.host */
 	int		 tlsa_at_target;	/* tlsa* came from alias_of */
 	struct tlsa_lookup *tlsa_target;	/* at the CNAME target, or NULL */
+	int		 sni_target;	/* SNI and names: alias_of, the TLSA
+					   base domain (RFC 7672 §2.2.3) */
+	/* Addresses of a secure alias wait for the target's TLSA answer,
+	 * which decides the SNI. */
+	struct sockaddr_storage held[2 * RUN_ADDRS_MAX];
+	socklen_t	 heldlen[2 * RUN_ADDRS_MAX];
+	int		 nheld;
 	struct dns_fact	 tlsa;
 	struct tlsa_rec	 tlsa_recs[TLSA_RECORDS_MAX];
 	int		 ntlsa;

@@ -342,12 +342,12 @@ add_task(struct run *r, struct probe *p, int legacy)
 	return t;
 }
 
-static void
-add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
+/* A probe of the report for this address, not started. */
+static struct probe *
+new_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
     socklen_t len)
 {
 	struct probe	*p = report_add_probe(h);
-	struct task	*main_task, *legacy_task = NULL;
 	const void	*a;
 
 	memcpy(&p->addr, ss, len);
@@ -365,7 +365,18 @@ add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
 	inet_ntop(ss->ss_family, a, p->addr_text, sizeof(p->addr_text));
 	/* The reference identity: --name, else the MX host name from DNS. */
 	p->refname = r->o->name ? r->o->name :
-	    r->rep->target.kind == TARGET_ADDR ? NULL : h->name;
+	    r->rep->target.kind == TARGET_ADDR ? NULL :
+	    h->sni_target ? h->alias_of : h->name;
+	return p;
+}
+
+static void
+add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
+    socklen_t len)
+{
+	struct probe	*p = new_probe(r, h, ss, len);
+	struct task	*main_task, *legacy_task = NULL;
+
 	main_task = add_task(r, p, 0);
 	/* The scan answers the TLS 1.0/1.1 question itself. */
 	if (!r->o->quick && !r->o->scan)
@@ -391,6 +402,21 @@ note_alias(struct mx_host *h, const char *canon)
 		h->alias_of[len - 1] = '\0';
 }
 
+/* Probe an address now, or keep it until the TLSA base domain is known. */
+static void
+take_addr(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
+    socklen_t len, int hold)
+{
+	if (!hold) {
+		add_probe(r, h, ss, len);
+		return;
+	}
+	if (h->nheld < (int)(sizeof(h->held) / sizeof(h->held[0]))) {
+		memcpy(&h->held[h->nheld], ss, len);
+		h->heldlen[h->nheld++] = len;
+	}
+}
+
 static void
 addr_cb(void *arg, const struct dns_answer *a)
 {
@@ -399,13 +425,15 @@ addr_cb(void *arg, const struct dns_answer *a)
 	struct sockaddr_storage	 ss;
 	struct dns_fact		*f = q->family == AF_INET ? &q->host->a :
 				    &q->host->aaaa;
-	int			 i, n = 0;
+	int			 i, n = 0, hold;
 
 	*f = a->fact;
 	f->asked = 1;
 	note_alias(q->host, a->canonname);
 	if (q->host->alias_of[0] != '\0' && a->fact.sec == DNSSEC_SECURE)
 		query_tlsa_target(r, q->host);
+	hold = q->host->tlsa_target != NULL &&
+	    q->host->tlsa_target->dns.asked && !q->host->tlsa_target->dns.done;
 	for (i = 0; i < a->n; i++) {
 		if (n >= RUN_ADDRS_MAX) {
 			q->host->addr_dropped++;
@@ -416,13 +444,15 @@ addr_cb(void *arg, const struct dns_answer *a)
 			ss.ss_family = AF_INET;
 			memcpy(&((struct sockaddr_in *)&ss)->sin_addr,
 			    a->data[i], 4);
-			add_probe(r, q->host, &ss, sizeof(struct sockaddr_in));
+			take_addr(r, q->host, &ss, sizeof(struct sockaddr_in),
+			    hold);
 			n++;
 		} else if (q->family == AF_INET6 && a->len[i] == 16) {
 			ss.ss_family = AF_INET6;
 			memcpy(&((struct sockaddr_in6 *)&ss)->sin6_addr,
 			    a->data[i], 16);
-			add_probe(r, q->host, &ss, sizeof(struct sockaddr_in6));
+			take_addr(r, q->host, &ss,
+			    sizeof(struct sockaddr_in6), hold);
 			n++;
 		}
 	}
@@ -488,6 +518,12 @@ tlsa_target_cb(void *arg, const struct dns_answer *a)
 		else
 			t->n++;
 	}
+	/* Records at the target make it the TLSA base domain: SNI too. */
+	q->host->sni_target = t->dns.sec == DNSSEC_SECURE && t->n > 0;
+	for (i = 0; i < q->host->nheld; i++)
+		add_probe(q->run, q->host, &q->host->held[i],
+		    q->host->heldlen[i]);
+	q->host->nheld = 0;
 	work_done(q->run);
 	free(q);
 }
@@ -1019,7 +1055,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct run	*r = arg;
 	struct task	*t;
-	int		 i;
+	int		 i, k;
 
 	for (t = r->tasks; t != NULL; t = t->next) {
 		if (t->sess != NULL) {
@@ -1048,6 +1084,16 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 		if (h->tlsa_target != NULL && h->tlsa_target->dns.asked &&
 		    !h->tlsa_target->dns.done)
 			unanswered(&h->tlsa_target->dns);
+		/* Addresses still waiting for the alias target's TLSA. */
+		for (k = 0; k < h->nheld; k++) {
+			struct probe *p = new_probe(r, h, &h->held[k],
+			    h->heldlen[k]);
+
+			p->end = END_DEADLINE;
+			str_copy(p->error, sizeof(p->error), "total deadline "
+			    "reached before this address was tested");
+		}
+		h->nheld = 0;
 	}
 	if (r->rep->sts.dns.asked && !r->rep->sts.dns.done)
 		unanswered(&r->rep->sts.dns);
