@@ -645,20 +645,10 @@ judge_tls(struct judge *j, struct probe *p)
 	else if (t->version_num < TLS1_3_VERSION)
 		add(j, "tls.version.no13", SEV_INFO, "negotiated %s",
 		    t->version);
-	if (p->legacy == LEGACY_ACCEPTED && t->version_num >= TLS1_2_VERSION &&
-	    p->scan != NULL)
+	/* p->legacy comes from the deep inspection (scan_engine.c). */
+	if (p->legacy == LEGACY_ACCEPTED && t->version_num >= TLS1_2_VERSION)
 		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
-		    SEV_FAIL : SEV_WARN, "accepted: %s%s%s",
-		    p->scan->v[SCAN_V_TLS10].state == SCAN_ACCEPTED ?
-		    "TLSv1.0" : "", p->scan->v[SCAN_V_TLS10].state ==
-		    SCAN_ACCEPTED && p->scan->v[SCAN_V_TLS11].state ==
-		    SCAN_ACCEPTED ? " and " : "", p->scan->v[SCAN_V_TLS11].state
-		    == SCAN_ACCEPTED ? "TLSv1.1" : "");
-	else if (p->legacy == LEGACY_ACCEPTED && t->version_num >=
-	    TLS1_2_VERSION)
-		add(j, "tls.version.legacy", j->o->policy == POLICY_STRICT ?
-		    SEV_FAIL : SEV_WARN, "a client offering only TLS 1.0/1.1 "
-		    "got %s", p->legacy_version);
+		    SEV_FAIL : SEV_WARN, "accepted up to %s", p->legacy_version);
 	if (strcmp(t->kx, "RSA") == 0)
 		add(j, "tls.cipher.nopfs", SEV_WARN, "negotiated %s", t->cipher);
 	judge_dane_probe(j, p);

@@ -116,6 +116,21 @@ probe_free_facts(struct probe *p)
 	p->nalt = 0;
 }
 
+struct probe *
+probe_new_like(const struct probe *p)
+{
+	struct probe	*s = probe_new();
+
+	memcpy(&s->addr, &p->addr, sizeof(p->addr));
+	s->addrlen = p->addrlen;
+	memcpy(s->addr_text, p->addr_text, sizeof(p->addr_text));
+	s->family = p->family;
+	s->port = p->port;
+	s->implicit_tls = p->implicit_tls;
+	s->refname = p->refname;
+	return s;
+}
+
 void
 probe_reset(struct probe *p)
 {

@@ -309,6 +309,8 @@ struct report {
 };
 
 struct probe	*probe_new(void);
+/* A fresh probe of the same address and identity (a side connection). */
+struct probe	*probe_new_like(const struct probe *);
 void		 probe_free(struct probe *);
 /* Forget one session's facts before a retry; keep identity and transcript. */
 void		 probe_reset(struct probe *);

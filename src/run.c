@@ -45,20 +45,18 @@ struct run {
 
 /*
  * One connection's worth of work on an address: the main session (with one
- * retry after a 4xx), or the legacy check that offers only TLS 1.0/1.1. Both
- * run at once when the per-address limit allows: on a slow server that
- * halves the wall time.
+ * retry after a 4xx, and the deep inspection beside it), or the handshake
+ * for one of the other certificates the inspection found.
  */
 struct task {
 	struct task		*next;
 	struct run		*run;
 	struct probe		*p;		/* in the report */
-	struct probe		*scratch;	/* legacy check: its own facts */
+	struct probe		*scratch;	/* alt handshake: its own facts */
 	struct smtp_session	*sess;
-	struct scan_engine	*scan;		/* deep inspection after the
+	struct scan_engine	*scan;		/* deep inspection beside the
 						   main session */
 	struct event		*retry_ev;
-	int			 legacy;	/* this is the legacy check */
 	int			 alt;		/* the handshake for ... */
 	int			 alt_index;	/* ... p->alt[alt_index] */
 	int			 main_done;	/* the main session is over */
@@ -76,7 +74,7 @@ struct addr_query {
 static void	task_try_start(struct task *);
 static void	run_kick(struct run *);
 static void	query_tlsa_target(struct run *, struct mx_host *);
-static struct task *add_task(struct run *, struct probe *, int);
+static struct task *add_task(struct run *, struct probe *, int alt);
 
 static void
 work_done(struct run *r)
@@ -109,23 +107,6 @@ task_finish(struct task *t)
 {
 	t->done = 1;
 	work_done(t->run);
-}
-
-static void
-legacy_done(struct task *t)
-{
-	struct probe	*s = t->scratch;
-
-	if (!s->tls.attempted)
-		t->p->legacy = LEGACY_UNTESTED;
-	else if (s->tls.ok) {
-		t->p->legacy = LEGACY_ACCEPTED;
-		str_copy(t->p->legacy_version, sizeof(t->p->legacy_version),
-		    s->tls.version);
-	} else if (s->end == END_TLS_FAILED)
-		t->p->legacy = LEGACY_REFUSED;
-	else
-		t->p->legacy = LEGACY_INCONCLUSIVE;
 }
 
 static void
@@ -209,7 +190,6 @@ start_alt_sessions(struct task *t)
 		if (k == NELEM(key_only))
 			continue;
 		a = add_task(r, t->p, 1);
-		a->alt = 1;
 		a->alt_index = i;
 		memset(&par, 0, sizeof(par));
 		par.base = r->base;
@@ -276,10 +256,7 @@ session_done(void *arg)
 	struct task	*t = arg;
 
 	t->sess = NULL;
-	if (t->legacy) {
-		legacy_done(t);
-		task_finish(t);
-	} else if (!schedule_retry(t))
+	if (!schedule_retry(t))
 		main_done(t);
 	run_kick(t->run);
 }
@@ -298,11 +275,9 @@ task_try_start(struct task *t)
 	memset(&par, 0, sizeof(par));
 	par.base = r->base;
 	par.opt = r->o;
-	par.ctx = t->legacy ? r->tls.legacy : r->tls.main;
+	par.ctx = r->tls.main;
 	par.deadline = r->deadline;
-	par.tls_only = t->legacy;
-	t->sess = smtp_start(&par, t->legacy ? t->scratch : t->p,
-	    session_done, t);
+	t->sess = smtp_start(&par, t->p, session_done, t);
 }
 
 /* A connection slot may have opened: start waiting tasks in order. */
@@ -317,24 +292,15 @@ run_kick(struct run *r)
 }
 
 static struct task *
-add_task(struct run *r, struct probe *p, int legacy)
+add_task(struct run *r, struct probe *p, int alt)
 {
 	struct task	*t = xcalloc(1, sizeof(*t)), **tail;
 
 	t->run = r;
 	t->p = p;
-	t->legacy = legacy;
-	if (legacy) {
-		t->scratch = probe_new();
-		memcpy(&t->scratch->addr, &p->addr, sizeof(p->addr));
-		t->scratch->addrlen = p->addrlen;
-		memcpy(t->scratch->addr_text, p->addr_text,
-		    sizeof(p->addr_text));
-		t->scratch->family = p->family;
-		t->scratch->port = p->port;
-		t->scratch->implicit_tls = p->implicit_tls;
-		t->scratch->refname = p->refname;
-	}
+	t->alt = alt;
+	if (alt)
+		t->scratch = probe_new_like(p);
 	for (tail = &r->tasks; *tail != NULL; tail = &(*tail)->next)
 		;
 	*tail = t;
@@ -375,16 +341,11 @@ add_probe(struct run *r, struct mx_host *h, const struct sockaddr_storage *ss,
     socklen_t len)
 {
 	struct probe	*p = new_probe(r, h, ss, len);
-	struct task	*main_task, *legacy_task = NULL;
+	struct task	*main_task;
 
 	main_task = add_task(r, p, 0);
-	/* The scan answers the TLS 1.0/1.1 question itself. */
-	if (!r->o->quick && !r->o->scan)
-		legacy_task = add_task(r, p, 1);
 	task_try_start(main_task);
 	start_scan(main_task);
-	if (legacy_task != NULL)
-		task_try_start(legacy_task);
 }
 
 /* Where a CNAME led, kept as a host name without the root dot. */
@@ -1063,9 +1024,7 @@ deadline_cb(evutil_socket_t fd, short what, void *arg)
 			t->sess = NULL;
 		}
 		scan_engine_abort(t->scan);
-		if (t->legacy && !t->alt && !t->done)
-			t->p->legacy = LEGACY_INCONCLUSIVE;
-		else if (t->p->end == END_NONE) {
+		if (t->p->end == END_NONE) {
 			t->p->end = END_DEADLINE;
 			str_copy(t->p->error, sizeof(t->p->error),
 			    "total deadline reached before this address was "
@@ -1190,8 +1149,7 @@ run_target(const struct options *o, struct report *rep, char *err,
 		str_copy(err, errlen, "cannot create event loop");
 		goto out;
 	}
-	if (tls_ctx_init(&r.tls, o->ca_file, !o->quick && !o->scan, err,
-	    errlen) == -1)
+	if (tls_ctx_init(&r.tls, o->ca_file, err, errlen) == -1)
 		goto out;
 	if (needs_dns(o) && (r.dns = dns_new(r.base, o->resolver,
 	    o->trust_anchor, err, errlen)) == NULL)

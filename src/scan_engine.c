@@ -52,22 +52,6 @@ struct scan_engine {
 
 static void	pump(struct scan_engine *);
 
-/* A fresh probe with the address and identity of the scanned one. */
-static struct probe *
-scratch_probe(const struct probe *p)
-{
-	struct probe	*s = probe_new();
-
-	memcpy(&s->addr, &p->addr, sizeof(p->addr));
-	s->addrlen = p->addrlen;
-	memcpy(s->addr_text, p->addr_text, sizeof(p->addr_text));
-	s->family = p->family;
-	s->port = p->port;
-	s->implicit_tls = p->implicit_tls;
-	s->refname = p->refname;
-	return s;
-}
-
 static void
 slot_clear(struct slot *s)
 {
@@ -156,21 +140,28 @@ learned_nothing(const struct scan_result *r)
 	return r->anomalies == 0;
 }
 
+/* Move the result into the probe, unless it learned nothing. */
 static void
-finish(struct scan_engine *e)
+take_result(struct scan_engine *e)
 {
-	if (e->finished)
-		return;
 	e->finished = 1;
 	e->p->scan = scan_result_take(e->plan);
 	if (e->p->scan != NULL && learned_nothing(e->p->scan)) {
 		scan_result_free(e->p->scan);
 		e->p->scan = NULL;
 	}
-	if (e->p->scan != NULL) {
+	if (e->p->scan != NULL)
 		set_legacy(e->p, e->p->scan);
+}
+
+static void
+finish(struct scan_engine *e)
+{
+	if (e->finished)
+		return;
+	take_result(e);
+	if (e->p->scan != NULL)
 		collect_alt(e->p, e->p->scan);
-	}
 	e->done(e->arg);
 }
 
@@ -338,7 +329,7 @@ slot_start(struct scan_engine *e, struct slot *s)
 		return -1;
 	s->e = e;
 	s->active = 1;
-	s->scratch = scratch_probe(e->p);
+	s->scratch = probe_new_like(e->p);
 	hello_reader_init(&s->rd, &s->sp.req);
 	memset(&par, 0, sizeof(par));
 	par.base = e->base;
@@ -447,15 +438,8 @@ scan_engine_abort(struct scan_engine *e)
 		e->slots[i].sess = NULL;
 		slot_clear(&e->slots[i]);
 	}
-	e->finished = 1;
 	scan_stop(e->plan, "total deadline reached");
-	e->p->scan = scan_result_take(e->plan);
-	if (e->p->scan != NULL && learned_nothing(e->p->scan)) {
-		scan_result_free(e->p->scan);
-		e->p->scan = NULL;
-	}
-	if (e->p->scan != NULL)
-		set_legacy(e->p, e->p->scan);
+	take_result(e);
 }
 
 void

@@ -88,15 +88,11 @@ new_ctx(int minv, int maxv, const char *ciphers)
 }
 
 int
-tls_ctx_init(struct tls_ctx *t, const char *ca_file, int legacy, char *err,
-    size_t errlen)
+tls_ctx_init(struct tls_ctx *t, const char *ca_file, char *err, size_t errlen)
 {
 	memset(t, 0, sizeof(*t));
 	t->main = new_ctx(TLS1_VERSION, 0, "DEFAULT:@SECLEVEL=0");
-	if (legacy)
-		t->legacy = new_ctx(TLS1_VERSION, TLS1_1_VERSION,
-		    "ALL:@SECLEVEL=0");
-	if (t->main == NULL || (legacy && t->legacy == NULL)) {
+	if (t->main == NULL) {
 		set_err(err, errlen, "TLS setup");
 		tls_ctx_free(t);
 		return -1;
@@ -122,8 +118,7 @@ void
 tls_ctx_free(struct tls_ctx *t)
 {
 	SSL_CTX_free(t->main);
-	SSL_CTX_free(t->legacy);
-	t->main = t->legacy = NULL;
+	t->main = NULL;
 }
 
 SSL *

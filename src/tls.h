@@ -10,12 +10,10 @@ struct tls_fact;
 
 struct tls_ctx {
 	struct ssl_ctx_st	*main;		/* what a modern sender offers */
-	struct ssl_ctx_st	*legacy;	/* TLS 1.0/1.1 only, insecure on purpose */
 };
 
-/* legacy: also make the TLS 1.0/1.1-only context. */
-int	tls_ctx_init(struct tls_ctx *, const char *ca_file, int legacy,
-	    char *err, size_t errlen);
+int	tls_ctx_init(struct tls_ctx *, const char *ca_file, char *err,
+	    size_t errlen);
 void	tls_ctx_free(struct tls_ctx *);
 /* A new client SSL; sni may be NULL (address without a name). */
 struct ssl_st *tls_new(struct ssl_ctx_st *, const char *sni,
