@@ -13,7 +13,7 @@ enum {
 	OPT_NAME = 256, OPT_CONNECT, OPT_SOURCE, OPT_PORT, OPT_IMPLICIT,
 	OPT_EHLO, OPT_TIMEOUT, OPT_CONNECT_TIMEOUT, OPT_GREETING_TIMEOUT,
 	OPT_REPLY_TIMEOUT, OPT_HANDSHAKE_TIMEOUT, OPT_RETRY_DELAY,
-	OPT_MAX_CONN, OPT_POLICY, OPT_CA_FILE, OPT_RESOLVER, OPT_RESOLVE, OPT_TA,
+	OPT_MAX_CONN, OPT_MAX_CONN_TOTAL, OPT_POLICY, OPT_CA_FILE, OPT_RESOLVER, OPT_RESOLVE, OPT_TA,
 	OPT_FAIL_ON, OPT_WARN_DAYS, OPT_QUICK, OPT_SCAN, OPT_CIPHERS, OPT_SCAN_PAUSE, OPT_JSON, OPT_COLOR,
 	OPT_NO_COLOR, OPT_HELP, OPT_VERSION
 };
@@ -32,6 +32,7 @@ static const struct option longopts[] = {
 	{ "handshake-timeout", required_argument, NULL, OPT_HANDSHAKE_TIMEOUT },
 	{ "retry-delay", required_argument, NULL, OPT_RETRY_DELAY },
 	{ "max-conn-per-ip", required_argument, NULL, OPT_MAX_CONN },
+	{ "max-conn", required_argument, NULL, OPT_MAX_CONN_TOTAL },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "resolver", required_argument, NULL, OPT_RESOLVER },
@@ -105,6 +106,7 @@ cli_usage(FILE *f)
 "  --handshake-timeout S  TLS handshake (20)\n"
 "  --retry-delay S        back-off before retrying a 4xx (10)\n"
 "  --max-conn-per-ip N    connections at once per server address (2)\n"
+"  --max-conn N           connections at once in the whole run (256)\n"
 "  --scan-pause S         wait between the inspection's connections (0)\n"
 "\n"
 "Output:\n"
@@ -166,6 +168,7 @@ defaults(struct options *o)
 	o->handshake_timeout = 20;
 	o->retry_delay = 10;
 	o->max_conn_per_ip = 2;
+	o->max_conn = CLI_MAX_CONN_DEFAULT;
 	o->warn_days = 21;
 	o->fail_on = SEV_WARN;
 	o->color = -1;
@@ -248,6 +251,12 @@ apply(struct options *o, int c, const char *arg, int *port_opt, char *err,
 		if (parse_num(arg, strlen(arg), 1, 64, &v) == -1)
 			return str_fmt(err, errlen, "--max-conn-per-ip: 1-64"), -1;
 		o->max_conn_per_ip = (int)v;
+		return 0;
+	case OPT_MAX_CONN_TOTAL:
+		if (parse_num(arg, strlen(arg), 1, CLI_MAX_CONN_MAX, &v) == -1)
+			return str_fmt(err, errlen, "--max-conn: 1-%d",
+			    CLI_MAX_CONN_MAX), -1;
+		o->max_conn = (int)v;
 		return 0;
 	case OPT_POLICY:
 		if (strcmp(arg, "opportunistic") == 0)

@@ -9,7 +9,9 @@
 
 enum policy { POLICY_OPPORTUNISTIC, POLICY_STRICT };
 
-#define CLI_RESOLVE_MAX	16
+#define CLI_RESOLVE_MAX		16
+#define CLI_MAX_CONN_DEFAULT	256	/* --max-conn */
+#define CLI_MAX_CONN_MAX	4096
 
 struct options {
 	const char	*target_arg;
@@ -32,6 +34,7 @@ struct options {
 	double		 handshake_timeout;
 	double		 retry_delay;	/* back-off after a 4xx */
 	int		 max_conn_per_ip;
+	int		 max_conn;	/* at once in the whole run */
 	enum policy	 policy;
 	const char	*ca_file;
 	const char	*resolver;	/* ADDR[@PORT] */

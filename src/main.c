@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,37 @@ use_color(const struct options *o)
 	if (nc != NULL && *nc != '\0')
 		return 0;
 	return isatty(STDOUT_FILENO);
+}
+
+#define FD_RESERVE	64	/* descriptors besides the connections: the
+				   resolver, the policy fetch, stdio */
+
+/*
+ * Room for --max-conn sockets: the usual soft limit is 1024 while the hard
+ * one is far higher. Where even the hard limit is too low, fewer
+ * connections at once rather than failures to connect.
+ */
+static void
+fit_fd_limit(struct options *o)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = (rlim_t)o->max_conn + FD_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+	    want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 && getrlimit(RLIMIT_NOFILE,
+	    &rl) == -1)
+		return;
+	if (rl.rlim_cur < want) {
+		o->max_conn = rl.rlim_cur > FD_RESERVE + 8 ?
+		    (int)(rl.rlim_cur - FD_RESERVE) : 8;
+		if (o->verbose)
+			fprintf(stderr, "mxprobe: open file limit %llu: at most "
+			    "%d connections at once\n",
+			    (unsigned long long)rl.rlim_cur, o->max_conn);
+	}
 }
 
 /* One line on stderr saying why nothing could be tested (exit status 3). */
@@ -67,6 +99,7 @@ main(int argc, char **argv)
 		printf("mxprobe %s\n", MXPROBE_VERSION);
 		return 0;
 	}
+	fit_fd_limit(&o);
 	/* Before the resolver starts its thread (curl_global_init is not
 	 * thread-safe). */
 	if (fetch_global_init() == -1) {

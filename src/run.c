@@ -15,6 +15,7 @@
 #include "dns.h"
 #include "dnswire.h"
 #include "fetch.h"
+#include "gate.h"
 #include "mtasts.h"
 #include "report.h"
 #include "run.h"
@@ -38,6 +39,8 @@ struct run {
 	char			 sts_addrs[512]; /* curl's "a,[b]" form */
 	struct tls_ctx		 tls;
 	struct event		*deadline_ev;
+	struct gate		*gate;		/* connection slots */
+	struct event		*kick_ev;	/* a slot came back */
 	double			 t0, deadline;
 	int			 work;		/* queries and tasks not done */
 	struct task		*tasks;
@@ -59,6 +62,7 @@ struct task {
 	struct event		*retry_ev;
 	int			 alt;		/* the handshake for ... */
 	int			 alt_index;	/* ... p->alt[alt_index] */
+	int			 alt_key;	/* ... asking with key_only[] */
 	int			 main_done;	/* the main session is over */
 	int			 scan_done;	/* so is the inspection, or none */
 	int			 waiting;	/* for a connection slot */
@@ -81,25 +85,6 @@ work_done(struct run *r)
 {
 	if (--r->work == 0)
 		event_base_loopbreak(r->base);
-}
-
-/* Same server address and port: they share the per-address limit. */
-static int
-same_server(const struct probe *a, const struct probe *b)
-{
-	return a->port == b->port && strcmp(a->addr_text, b->addr_text) == 0;
-}
-
-static int
-active_on(const struct run *r, const struct probe *p)
-{
-	const struct task	*t;
-	int			 n = 0;
-
-	for (t = r->tasks; t != NULL; t = t->next)
-		if (t->sess != NULL && same_server(t->p, p))
-			n++;
-	return n;
 }
 
 static void
@@ -151,6 +136,14 @@ static const struct {
 	  "aECDSA:@SECLEVEL=0" },
 };
 
+/* A connection of a task is over: its slot goes back. */
+static void
+task_closed(struct task *t)
+{
+	t->sess = NULL;
+	gate_give(t->run->gate, t->p->addr_text, t->p->port);
+}
+
 static void
 alt_session_done(void *arg)
 {
@@ -158,14 +151,13 @@ alt_session_done(void *arg)
 	struct probe	*s = t->scratch;
 	struct alt_cert	*a = &t->p->alt[t->alt_index];
 
-	t->sess = NULL;
+	task_closed(t);
 	/* The facts move from the scratch probe to the certificate. */
 	a->tls = s->tls;
 	memset(&s->tls, 0, sizeof(s->tls));
 	a->peer_chain = s->peer_chain;
 	s->peer_chain = NULL;
 	task_finish(t);
-	run_kick(t->run);
 }
 
 /*
@@ -177,8 +169,6 @@ alt_session_done(void *arg)
 static void
 start_alt_sessions(struct task *t)
 {
-	struct run		*r = t->run;
-	struct smtp_params	 par;
 	struct task		*a;
 	size_t			 k;
 	int			 i;
@@ -189,18 +179,10 @@ start_alt_sessions(struct task *t)
 				break;
 		if (k == NELEM(key_only))
 			continue;
-		a = add_task(r, t->p, 1);
+		a = add_task(t->run, t->p, 1);
 		a->alt_index = i;
-		memset(&par, 0, sizeof(par));
-		par.base = r->base;
-		par.opt = r->o;
-		par.ctx = r->tls.main;
-		par.deadline = r->deadline;
-		par.tls_only = 1;
-		par.keep_chain = 1;
-		par.sigalgs = key_only[k].sigalgs;
-		par.ciphers = key_only[k].ciphers;
-		a->sess = smtp_start(&par, a->scratch, alt_session_done, a);
+		a->alt_key = (int)k;
+		task_try_start(a);
 	}
 }
 
@@ -213,13 +195,13 @@ scan_done(void *arg)
 	start_alt_sessions(t);
 	if (t->main_done)
 		task_finish(t);
-	run_kick(t->run);
 }
 
 /*
  * The deep TLS inspection runs beside the main session from the start,
- * with one connection less than the per-address allowance until the main
- * session is over: on a server with a slow greeting that saves a round.
+ * in the connection slots the main session leaves free (the main session
+ * takes its slot first): on a server with a slow greeting that saves a
+ * round.
  * Even a failed main handshake leaves it worth doing: our own hellos
  * speak what OpenSSL cannot (SSLv3, RC4, export). A server without
  * STARTTLS ends it at its first connection.
@@ -234,20 +216,9 @@ start_scan(struct task *t)
 		return;
 	}
 	t->scan = scan_engine_start(r->base, r->o, r->deadline, t->p,
-	    r->o->max_conn_per_ip - 1, scan_done, t);
+	    r->gate, scan_done, t);
 	if (t->scan == NULL)
 		t->scan_done = 1;
-}
-
-/* The main session is over: the scan may use every connection now. */
-static void
-main_done(struct task *t)
-{
-	t->main_done = 1;
-	if (t->scan_done)
-		task_finish(t);
-	else
-		scan_engine_set_limit(t->scan, t->run->o->max_conn_per_ip);
 }
 
 static void
@@ -255,19 +226,22 @@ session_done(void *arg)
 {
 	struct task	*t = arg;
 
-	t->sess = NULL;
-	if (!schedule_retry(t))
-		main_done(t);
-	run_kick(t->run);
+	task_closed(t);
+	if (schedule_retry(t))
+		return;
+	t->main_done = 1;
+	if (t->scan_done)
+		task_finish(t);
 }
 
+/* Start the task's connection if a slot is free, else wait for one. */
 static void
 task_try_start(struct task *t)
 {
 	struct run		*r = t->run;
 	struct smtp_params	 par;
 
-	if (active_on(r, t->p) >= r->o->max_conn_per_ip) {
+	if (!gate_take(r->gate, t->p->addr_text, t->p->port)) {
 		t->waiting = 1;
 		return;
 	}
@@ -277,10 +251,21 @@ task_try_start(struct task *t)
 	par.opt = r->o;
 	par.ctx = r->tls.main;
 	par.deadline = r->deadline;
-	t->sess = smtp_start(&par, t->p, session_done, t);
+	if (!t->alt) {
+		t->sess = smtp_start(&par, t->p, session_done, t);
+		return;
+	}
+	par.tls_only = 1;
+	par.keep_chain = 1;
+	par.sigalgs = key_only[t->alt_key].sigalgs;
+	par.ciphers = key_only[t->alt_key].ciphers;
+	t->sess = smtp_start(&par, t->scratch, alt_session_done, t);
 }
 
-/* A connection slot may have opened: start waiting tasks in order. */
+/*
+ * A slot came back: waiting sessions first, in the order they were added,
+ * then the inspections, which fill what is left.
+ */
 static void
 run_kick(struct run *r)
 {
@@ -289,6 +274,25 @@ run_kick(struct run *r)
 	for (t = r->tasks; t != NULL; t = t->next)
 		if (t->waiting && !t->done)
 			task_try_start(t);
+	for (t = r->tasks; t != NULL; t = t->next)
+		if (t->scan != NULL && !t->scan_done)
+			scan_engine_kick(t->scan);
+}
+
+static void
+kick_cb(evutil_socket_t fd, short what, void *arg)
+{
+	run_kick(arg);
+}
+
+/* From the gate: wake the waiters from the loop, not from inside a
+ * callback that is still tearing its session down. */
+static void
+slot_freed(void *arg)
+{
+	struct run	*r = arg;
+
+	event_active(r->kick_ev, EV_TIMEOUT, 0);
 }
 
 static struct task *
@@ -1115,6 +1119,9 @@ run_free(struct run *r)
 	}
 	if (r->deadline_ev != NULL)
 		event_free(r->deadline_ev);
+	if (r->kick_ev != NULL)
+		event_free(r->kick_ev);
+	gate_free(r->gate);
 	fetch_free(r->fetch);
 	dns_free(r->dns);
 	tls_ctx_free(&r->tls);
@@ -1154,6 +1161,8 @@ run_target(const struct options *o, struct report *rep, char *err,
 	if (needs_dns(o) && (r.dns = dns_new(r.base, o->resolver,
 	    o->trust_anchor, err, errlen)) == NULL)
 		goto out;
+	r.gate = gate_new(o->max_conn_per_ip, o->max_conn, slot_freed, &r);
+	r.kick_ev = event_new(r.base, -1, 0, kick_cb, &r);
 	r.deadline_ev = evtimer_new(r.base, deadline_cb, &r);
 	tv.tv_sec = (time_t)o->timeout;
 	tv.tv_usec = (suseconds_t)((o->timeout - (double)tv.tv_sec) * 1e6);

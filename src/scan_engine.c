@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "cert.h"
 #include "cli.h"
+#include "gate.h"
 #include "report.h"
 #include "scan_engine.h"
 #include "scan_hello.h"
@@ -41,9 +42,9 @@ struct scan_engine {
 	struct scan		*plan;
 	scan_done_fn		 done;
 	void			*arg;
+	struct gate		*gate;		/* connection slots of the run */
 	struct slot		 slots[SCAN_PARALLEL_MAX];
 	int			 parallel;	/* slots the planner may fill */
-	int			 limit;		/* of which usable now */
 	int			 slow_seen;
 	struct event		*pause_ev;
 	int			 paused;
@@ -316,7 +317,9 @@ slot_done(void *arg)
 			back_off(e);
 	}
 	slot_clear(s);
-	pump(e);
+	/* The run's kick pumps again once waiting main sessions had their
+	 * turn at the freed slot. */
+	gate_give(e->gate, e->p->addr_text, e->p->port);
 }
 
 static int
@@ -363,7 +366,10 @@ pump(struct scan_engine *e)
 	while (!e->finished && !e->paused) {
 		for (i = 0; i < e->parallel && e->slots[i].active; i++)
 			;
-		if (i == e->parallel || nactive(e) >= e->limit)
+		/* Without a free connection slot the run kicks again once
+		 * one comes back. */
+		if (i == e->parallel ||
+		    !gate_can(e->gate, e->p->addr_text, e->p->port))
 			return;
 		s = &e->slots[i];
 		switch (scan_next(e->plan, &s->sp)) {
@@ -374,7 +380,9 @@ pump(struct scan_engine *e)
 		case SCAN_WAIT:
 			return;
 		case SCAN_PROBE:
+			gate_take(e->gate, e->p->addr_text, e->p->port);
 			if (slot_start(e, s) == -1) {
+				gate_give(e->gate, e->p->addr_text, e->p->port);
 				scan_fail(e->plan, s->sp.id, SCAN_FAIL_BUILD);
 				memset(s, 0, sizeof(*s));
 			} else if (e->o->scan_pause > 0)
@@ -386,7 +394,7 @@ pump(struct scan_engine *e)
 
 struct scan_engine *
 scan_engine_start(struct event_base *base, const struct options *o,
-    double deadline, struct probe *p, int limit, scan_done_fn done,
+    double deadline, struct probe *p, struct gate *gate, scan_done_fn done,
     void *arg)
 {
 	struct scan_engine	*e = xcalloc(1, sizeof(*e));
@@ -398,9 +406,9 @@ scan_engine_start(struct event_base *base, const struct options *o,
 	e->p = p;
 	e->done = done;
 	e->arg = arg;
+	e->gate = gate;
 	e->parallel = o->max_conn_per_ip < SCAN_PARALLEL_MAX ?
 	    o->max_conn_per_ip : SCAN_PARALLEL_MAX;
-	e->limit = limit < 0 ? 0 : limit < e->parallel ? limit : e->parallel;
 	memset(&so, 0, sizeof(so));
 	so.full = o->ciphers_full;
 	so.slow = p->greeting_ms > SLOW_GREETING_MS;
@@ -415,12 +423,10 @@ scan_engine_start(struct event_base *base, const struct options *o,
 }
 
 void
-scan_engine_set_limit(struct scan_engine *e, int limit)
+scan_engine_kick(struct scan_engine *e)
 {
-	if (e == NULL || e->finished)
-		return;
-	e->limit = limit < 0 ? 0 : limit < e->parallel ? limit : e->parallel;
-	pump(e);
+	if (e != NULL && !e->finished)
+		pump(e);
 }
 
 void

@@ -49,6 +49,7 @@ test_cli_defaults(void **state)
 	assert_true(o.handshake_timeout == 20);
 	assert_true(o.retry_delay == 10);
 	assert_int_equal(o.max_conn_per_ip, 2);
+	assert_int_equal(o.max_conn, 256);
 	assert_int_equal(o.policy, POLICY_OPPORTUNISTIC);
 	assert_int_equal(o.fail_on, SEV_WARN);
 	assert_int_equal(o.warn_days, 21);
@@ -268,6 +269,18 @@ test_cli_numbers(void **state)
 	    "0", "example.test")), -1);
 	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--max-conn-per-ip",
 	    "65", "example.test")), -1);
+	/* --max-conn is its own option, not an abbreviation of the other. */
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--max-conn",
+	    "1000", "--max-conn-per-ip", "3", "example.test")), 0);
+	assert_int_equal(o.max_conn, 1000);
+	assert_int_equal(o.max_conn_per_ip, 3);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--max-conn",
+	    "4096", "example.test")), 0);
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--max-conn",
+	    "4097", "example.test")), -1);
+	assert_string_equal(err, "--max-conn: 1-4096");
+	assert_int_equal(parse(&o, err, sizeof(err), ARGS("--max-conn", "0",
+	    "example.test")), -1);
 }
 
 static void
