@@ -113,6 +113,8 @@ probe_free_facts(struct probe *p)
 		if (p->alt[i].peer_chain != NULL)
 			sk_X509_pop_free(p->alt[i].peer_chain, X509_free);
 	}
+	free(p->alt);
+	p->alt = NULL;
 	p->nalt = 0;
 }
 

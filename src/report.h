@@ -184,7 +184,7 @@ struct probe {
 	enum legacy_result legacy;
 	char		 legacy_version[16];
 	struct scan_result *scan;	/* deep TLS inspection, or NULL */
-	struct alt_cert	 alt[SCAN_CERTS_MAX];
+	struct alt_cert	*alt;		/* SCAN_CERTS_MAX, once one is found */
 	int		 nalt;
 	double		 connect_ms, greeting_ms, total_ms;
 	struct xcript_line *xcript;

@@ -107,6 +107,9 @@ collect_alt(struct probe *p, const struct scan_result *r)
 		der = r->certs[i].der;
 		if ((x = d2i_X509(NULL, &der, (long)r->certs[i].len)) == NULL)
 			continue;
+		/* Rare, and large: allocated only for a server that has one. */
+		if (p->alt == NULL)
+			p->alt = xcalloc(SCAN_CERTS_MAX, sizeof(*p->alt));
 		a = &p->alt[p->nalt];
 		memset(a, 0, sizeof(*a));
 		if (cert_info_from_x509(&a->info, x) == -1 ||

@@ -28,7 +28,7 @@ for mx in "$@"; do
 	echo "== integration tests with $mx"
 	RESULT_FILE="$RES/$n.result" "$HERE/integration/run.sh" "$mx" "$LAB" || rc=1
 	echo "== hostile servers with $mx"
-	RESULT_FILE="$RES/h$n.result" "$HERE/hostile/run.sh" "$mx" | grep -v '^ok'
+	RESULT_FILE="$RES/h$n.result" "$HERE/hostile/run.sh" "$mx" "$LAB" | grep -v '^ok'
 	# A suite that could not even start counts as a failure, not as nothing.
 	[ -s "$RES/$n.result" ] || echo "0 1" >"$RES/$n.result"
 	[ -s "$RES/h$n.result" ] || echo "0 1" >"$RES/h$n.result"

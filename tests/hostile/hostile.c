@@ -2,10 +2,14 @@
  * hostile: a fake SMTP/TLS server with one misbehaviour per port, for
  * testing that no server can crash, hang or fool mxprobe (issue 5).
  *
- *   hostile [-c CA.pem] [BASE]
+ *   hostile [-a] [-c CA.pem] [BASE]
  *
  * Listens on 127.0.0.1 ports BASE (default 11000) .. BASE+N-1, one
- * behaviour each; prints "PORT NAME" per port, then "ready". Certificates
+ * behaviour each; prints "PORT NAME" per port, then "ready". With -a it
+ * listens on every address (0.0.0.0: all of 127/8 in a test namespace).
+ * SIGUSR1 prints "peak TOTAL PER_ADDRESS": the most connections that were
+ * open at once, and the most at once to any one local address, since the
+ * start or the last SIGUSR1. Certificates
  * are made in memory at start: a test CA (written to CA.pem with -c, so the
  * client can trust it) and leaves signed by it, among them the deliberately
  * absurd ones (10 000 SANs, a chain of 50, names with NUL, escapes, HTML,
@@ -19,9 +23,11 @@
 #include <arpa/inet.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -42,6 +48,8 @@
 #define OUT_LOW		65536	/* refill generators below this */
 #define HOST		"mx.hostile.test"
 #define TICKETS		1000	/* ticket-flood: session tickets after TLS */
+#define ADDRS_MAX	4096	/* local addresses counted for the peaks */
+#define BACKLOG		1024	/* a thousand connections arrive at once */
 #define LIT(s)		s, sizeof(s) - 1	/* a literal that may hold NUL */
 
 /* One behaviour per port, in port order. Keep names[] in step. */
@@ -128,16 +136,31 @@ enum mode { M_PLAIN, M_HS, M_TLS, M_RAW, M_MEM };
 /* What to do once everything queued has been written. */
 enum after { A_NONE, A_CLOSE, A_RST, A_TLS, A_RAW, A_MEM };
 
+struct sess;
+
+/* Connections open now to one local address. */
+struct addr_count {
+	uint32_t		 addr;
+	int			 open;
+	struct sess		*list;		/* its sessions */
+};
+
 struct srv {
 	struct event_base	*base;
 	SSL_CTX			*ctx[CTX_N];
 	int			 port0;
+	int			 open, peak;	/* connections, all addresses */
+	int			 peak_addr;	/* the most to one address */
+	struct addr_count	 addrs[ADDRS_MAX];
+	int			 naddrs;
 };
 
 struct sess {
 	struct srv		*srv;
 	enum beh		 b;
 	int			 fd;
+	struct addr_count	*count;		/* its local address's */
+	struct sess		*anext;		/* in count->list */
 	enum mode		 mode;
 	int			 dead;
 	struct event		*rev, *wev, *tick, *life;
@@ -464,6 +487,16 @@ sess_close(struct sess *s, int rst)
 	if (rst)
 		setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	close(s->fd);
+	s->srv->open--;
+	if (s->count != NULL) {
+		struct sess **pp = &s->count->list;
+
+		while (*pp != NULL && *pp != s)
+			pp = &(*pp)->anext;
+		if (*pp == s)
+			*pp = s->anext;
+		s->count->open--;
+	}
 	s->fd = -1;
 	event_base_once(s->srv->base, -1, EV_TIMEOUT, free_cb, s, &zero);
 }
@@ -1325,6 +1358,73 @@ write_cb(evutil_socket_t fd, short what, void *arg)
 	flush(s);
 }
 
+/*
+ * Connections to this address whose client has not hung up. A client that
+ * closed one connection and opened the next can have its new connection
+ * accepted here before the old one's end is read: the kernel already
+ * knows (the socket left ESTABLISHED), so ask it rather than our state.
+ */
+static int
+clients_open(const struct addr_count *c)
+{
+	struct tcp_info		 ti;
+	socklen_t		 len;
+	const struct sess	*s;
+	int			 n = 0;
+
+	for (s = c->list; s != NULL; s = s->anext) {
+		len = sizeof(ti);
+		if (getsockopt(s->fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == -1 ||
+		    ti.tcpi_state == TCP_ESTABLISHED)
+			n++;
+	}
+	return n;
+}
+
+/* Connection s is open to local address a: update the peaks. */
+static void
+count_open(struct srv *sv, struct sess *s, uint32_t a)
+{
+	struct addr_count	*c = NULL;
+	int			 i, n;
+
+	if (++sv->open > sv->peak)
+		sv->peak = sv->open;
+	for (i = 0; i < sv->naddrs && c == NULL; i++)
+		if (sv->addrs[i].addr == a)
+			c = &sv->addrs[i];
+	if (c == NULL && sv->naddrs < ADDRS_MAX) {
+		c = &sv->addrs[sv->naddrs++];
+		c->addr = a;
+	}
+	if (c == NULL)
+		return;
+	s->count = c;
+	s->anext = c->list;
+	c->list = s;
+	c->open++;
+	if ((n = clients_open(c)) > sv->peak_addr)
+		sv->peak_addr = n;
+}
+
+static void
+peak_cb(evutil_socket_t sig, short what, void *arg)
+{
+	struct srv	*sv = arg;
+
+	int		 i;
+
+	(void)sig;
+	(void)what;
+	printf("peak %d %d\n", sv->peak, sv->peak_addr);
+	/* The next report covers what happens from now on. */
+	sv->peak = sv->open;
+	sv->peak_addr = 0;
+	for (i = 0; i < sv->naddrs; i++)
+		if (sv->addrs[i].open > sv->peak_addr)
+			sv->peak_addr = sv->addrs[i].open;
+}
+
 static void
 accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
     int salen, void *arg)
@@ -1332,6 +1432,7 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	struct srv	*sv = arg;
 	struct sess	*s = calloc(1, sizeof(*s));
 	struct timeval	 life = { SESS_LIFE, 0 };
+	uint32_t	 local = 0;
 	int		 one = 1;
 
 	(void)l;
@@ -1348,14 +1449,17 @@ accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		struct sockaddr_in	 me;
 		socklen_t		 ml = sizeof(me);
 
-		if (getsockname(fd, (struct sockaddr *)&me, &ml) == 0)
+		if (getsockname(fd, (struct sockaddr *)&me, &ml) == 0) {
 			s->b = (enum beh)(ntohs(me.sin_port) - sv->port0);
+			local = me.sin_addr.s_addr;
+		}
 	}
 	if ((unsigned)s->b >= B_N) {
 		close(fd);
 		free(s);
 		return;
 	}
+	count_open(sv, s, local);
 	evutil_make_socket_nonblocking(fd);
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	s->out = evbuffer_new();
@@ -1387,17 +1491,26 @@ main(int argc, char **argv)
 	struct sockaddr_in	 sin;
 	struct timeval		 tv = { SERVER_LIFE, 0 };
 	struct evconnlistener	*ls[B_N];
+	struct event		*usr1;
+	struct rlimit		 rl;
 	const char		*ca_out = NULL;
 	char			*end;
 	long			 base = 11000;
-	int			 c, i;
+	int			 c, i, any = 0;
 
-	while ((c = getopt(argc, argv, "c:")) != -1) {
-		if (c != 'c') {
-			fprintf(stderr, "usage: hostile [-c CA.pem] [BASE]\n");
+	while ((c = getopt(argc, argv, "ac:")) != -1) {
+		switch (c) {
+		case 'a':
+			any = 1;
+			break;
+		case 'c':
+			ca_out = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: hostile [-a] [-c CA.pem] "
+			    "[BASE]\n");
 			return 2;
 		}
-		ca_out = optarg;
 	}
 	if (optind < argc) {
 		base = strtol(argv[optind], &end, 10);
@@ -1408,6 +1521,11 @@ main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* Room for the thousand-connection test. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	memset(&sv, 0, sizeof(sv));
 	sv.port0 = (int)base;
 	if ((sv.base = event_base_new()) == NULL)
@@ -1416,11 +1534,11 @@ main(int argc, char **argv)
 	for (i = 0; i < B_N; i++) {
 		memset(&sin, 0, sizeof(sin));
 		sin.sin_family = AF_INET;
-		sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		sin.sin_addr.s_addr = htonl(any ? INADDR_ANY : INADDR_LOOPBACK);
 		sin.sin_port = htons((unsigned short)(base + i));
 		/* No SO_REUSEPORT: a stray old server must make us fail. */
 		ls[i] = evconnlistener_new_bind(sv.base, accept_cb, &sv,
-		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 128,
+		    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, BACKLOG,
 		    (struct sockaddr *)&sin, sizeof(sin));
 		if (ls[i] == NULL) {
 			fprintf(stderr, "hostile: cannot listen on port %ld: "
@@ -1430,8 +1548,12 @@ main(int argc, char **argv)
 		printf("%ld %s\n", base + i, names[i]);
 	}
 	event_base_once(sv.base, -1, EV_TIMEOUT, server_life_cb, sv.base, &tv);
+	if ((usr1 = evsignal_new(sv.base, SIGUSR1, peak_cb, &sv)) == NULL ||
+	    event_add(usr1, NULL) == -1)
+		die("SIGUSR1");
 	printf("ready\n");
 	event_base_dispatch(sv.base);
+	event_free(usr1);
 	for (i = 0; i < B_N; i++)
 		evconnlistener_free(ls[i]);
 	for (i = 0; i < CTX_N; i++)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Hostile-server tests: mxprobe against tests/hostile/hostile.c on loopback.
 #
-#   unshare -n -p -f --mount-proc tests/hostile/run.sh MXPROBE
+#   unshare -n -p -f --mount-proc tests/hostile/run.sh MXPROBE [LABDIR]
 #
 # Must run inside a private network namespace (only "lo"); refuses otherwise.
 # Builds the server into a temporary directory, starts it as a direct child,
@@ -16,7 +16,11 @@
 #       JSON valid UTF-8, the text names every expected id,
 #   (e) no sanitizer report (ASan/UBSan/LSan) when MXPROBE is instrumented.
 # Then a bounded-memory check: peak RSS of one run against the biggest
-# behaviours. Prints "ok   NAME" / "FAIL NAME: why" per case and
+# behaviours. With LABDIR (a started tests/lab, for its DNS server): a second
+# server on every loopback address, one domain with two MX names on one
+# address (the per-address limit holds across names), and one with 320
+# addresses driving more than a thousand connections at once (peak RSS
+# under a budget, every limit held, the deadline kept). Prints "ok   NAME" / "FAIL NAME: why" per case and
 # "hostile: N passed, N failed"; writes "N M" to $RESULT_FILE if set.
 #
 # Environment: HOSTILE_BASE (first port, 11000), HOSTILE_JOBS (cases run at
@@ -26,11 +30,12 @@
 # extra flags (e.g. -fsanitize=address,undefined).
 set -u
 
-if [ $# -ne 1 ]; then
-	echo "usage: unshare -n -p -f --mount-proc $0 MXPROBE" >&2
+if [ $# -ne 1 ] && [ $# -ne 2 ]; then
+	echo "usage: unshare -n -p -f --mount-proc $0 MXPROBE [LABDIR]" >&2
 	exit 2
 fi
 MX=$(readlink -f "$1")
+LABDIR=${2:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 BASE=${HOSTILE_BASE:-11000}
 JOBS=${HOSTILE_JOBS:-6}
@@ -54,8 +59,10 @@ done
 
 T=$(mktemp -d /tmp/mxprobe-hostile.XXXXXX)
 HPID=
+H2PID=
 cleanup() {
 	[ -n "$HPID" ] && kill "$HPID" 2>/dev/null && wait "$HPID" 2>/dev/null
+	[ -n "$H2PID" ] && kill "$H2PID" 2>/dev/null && wait "$H2PID" 2>/dev/null
 	[ "${HOSTILE_KEEP:-0}" = 1 ] && echo "hostile: kept $T" || rm -rf "$T"
 }
 trap cleanup EXIT
@@ -437,6 +444,115 @@ for beh in good cert-10000-san chain-50 ehlo-10000 long-line endless \
 		fail=$((fail + 1))
 	fi
 done
+
+# --- many addresses: the limits across a run, a thousand connections ---
+# A second server, listening on every address of the namespace (-a), so
+# that 127.1.H.A from the lab's unsigned.test zone reach it.
+crowd_ok() { echo "ok   $*"; pass=$((pass + 1)); }
+crowd_fail() { echo "FAIL $1: $2"; fail=$((fail + 1)); }
+# The server's peaks since the last call: "TOTAL PER_ADDRESS".
+server_peaks() {
+	local before
+	before=$(grep -c '^peak ' "$T/hostile2.log")
+	kill -USR1 "$H2PID"
+	for _ in $(seq 50); do
+		[ "$(grep -c '^peak ' "$T/hostile2.log")" -gt "$before" ] && break
+		sleep 0.1
+	done
+	grep '^peak ' "$T/hostile2.log" | tail -1 | cut -d' ' -f2-
+}
+# crowd_run TAG HARD ARGS...: mxprobe --json with the lab's resolver; peak
+# RSS in $T/out/TAG.rss, seconds and exit status in $T/out/TAG.rc.
+crowd_run() {
+	local tag=$1 hard=$2 t0 t1 rc
+	shift 2
+	t0=$(date +%s.%N)
+	ASAN_OPTIONS=detect_leaks=1:log_path=$T/san/$tag.asan:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:log_path=$T/san/$tag.ubsan \
+	    /usr/bin/time -f %M -o "$T/out/$tag.rss" timeout -k 2 "$hard" \
+	    "$MX" --json --resolver "$LAB_DNS" --trust-anchor "$LAB_TA" \
+	    --ehlo client.hostile.test "$@" >"$T/out/$tag" 2>"$T/out/$tag.err"
+	rc=$?
+	t1=$(date +%s.%N)
+	echo "$rc $(echo "$t1 - $t0" | bc)" >"$T/out/$tag.rc"
+}
+sanitizer_clean() {
+	! cat "$T/san/$1".* 2>/dev/null | grep -qE 'ERROR|runtime error|leak'
+}
+if [ -n "$LABDIR" ] && { [ -z "$ONLY" ] || [[ crowd =~ $ONLY ]] ||
+    [[ twin =~ $ONLY ]]; }; then
+	# shellcheck source=/dev/null
+	. "$LABDIR/lab.env"
+	BASE2=$((BASE + 200))
+	"$T/hostile" -a "$BASE2" >"$T/hostile2.log" 2>"$T/hostile2.err" &
+	H2PID=$!
+	for _ in $(seq 100); do
+		grep -qx ready "$T/hostile2.log" && break
+		sleep 0.1
+	done
+	declare -A PORT2
+	while read -r p n; do
+		[ "$p" = ready ] || [ "$p" = peak ] || PORT2[$n]=$p
+	done <"$T/hostile2.log"
+
+	# Two MX names on one address: together, never more than
+	# --max-conn-per-ip (2) connections to it, inspection included.
+	crowd_run twin 60 --timeout 30 --ca-file "$T/ca.pem" \
+	    --port "${PORT2[good]}" twin.unsigned.test
+	read -r rc secs <"$T/out/twin.rc"
+	peaks=$(server_peaks)
+	n=$(jq '[.hosts[].addresses[]] | length' "$T/out/twin" 2>/dev/null)
+	scans=$(jq '[.hosts[].addresses[] | select(.scan != null)] | length' \
+	    "$T/out/twin" 2>/dev/null)
+	if [ "${n:-0}" != 2 ] || [ "${scans:-0}" != 2 ]; then
+		crowd_fail twin "want 2 addresses, both inspected; got ${n:-?}," \
+		    "${scans:-?} (exit $rc)"
+	elif [ "${peaks#* }" -gt 2 ]; then
+		crowd_fail twin "${peaks#* } connections at once to 127.1.99.1" \
+		    "(limit 2)"
+	elif ! sanitizer_clean twin; then
+		crowd_fail twin "sanitizer report"
+	else
+		crowd_ok "twin: 2 MX names on one address, at most ${peaks#* }" \
+		    "connections at once (limit 2), ${secs}s"
+	fi
+
+	# 320 addresses whose handshakes never finish: main session plus
+	# three inspection probes each stay open until the handshake
+	# timeout, so more than a thousand connections are open at once.
+	CROWD_RSS_KB=$((128 * 1024))
+	[ $ASAN = 1 ] && CROWD_RSS_KB=$((1024 * 1024))
+	crowd_run crowd 60 --timeout 25 --handshake-timeout 6 \
+	    --max-conn-per-ip 4 --max-conn 2000 -4 \
+	    --port "${PORT2[hs-silent]}" crowd.unsigned.test
+	read -r rc secs <"$T/out/crowd.rc"
+	peaks=$(server_peaks)
+	kb=$(tail -1 "$T/out/crowd.rss" 2>/dev/null)
+	n=$(jq '[.hosts[].addresses[]] | length' "$T/out/crowd" 2>/dev/null)
+	silent=$(jq '[.hosts[].addresses[] | select(.end == "timeout")] |
+	    length' "$T/out/crowd" 2>/dev/null)
+	why=""
+	[ "${n:-0}" = 320 ] || why="$why ${n:-no} addresses in the report, not 320;"
+	[ "${silent:-0}" = 320 ] || why="$why ${silent:-no} of 320 ended in a handshake timeout;"
+	[ "${peaks%% *}" -ge 1000 ] || why="$why only ${peaks%% *} connections at once;"
+	[ "${peaks#* }" -le 4 ] || why="$why ${peaks#* } at once to one address (limit 4);"
+	[ "$rc" = 2 ] || why="$why exit $rc, not 2;"
+	[ "$(echo "$secs < 25 + $MARGIN" | bc)" = 1 ] || why="$why took ${secs}s;"
+	[ -n "$kb" ] && [ "$kb" -lt $CROWD_RSS_KB ] ||
+		why="$why peak RSS ${kb:-?} KB (limit $CROWD_RSS_KB KB);"
+	sanitizer_clean crowd || why="$why sanitizer report;"
+	if [ -n "$why" ]; then
+		crowd_fail crowd "$why"
+		sed 's/^/     ! /' "$T/out/crowd.err" | head -5
+	else
+		crowd_ok "crowd: ${peaks%% *} connections at once to 320" \
+		    "addresses (at most ${peaks#* } per address), peak RSS" \
+		    "$kb KB (limit $CROWD_RSS_KB KB), ${secs}s"
+	fi
+	if LC_ALL=C grep -qE 'Sanitizer|runtime error' "$T/hostile2.err"; then
+		crowd_fail hostile-server-2 "sanitizer report in the server"
+	fi
+fi
 
 if ! kill -0 "$HPID" 2>/dev/null; then
 	echo "FAIL hostile-server: died during the run"

@@ -19,7 +19,8 @@
 #                   but *no* DS for unsigned.test (the signed NSEC proves the
 #                   insecure delegation)
 #   lab.test.       signed; the MX scenarios and the DANE TLSA records (README.md)
-#   unsigned.test.  not signed (its TLSA record is insecure)
+#   unsigned.test.  not signed (its TLSA record is insecure); also twin and
+#                   crowd (320 addresses) for tests/hostile
 #   bogus.test.     signed, then two RRsets changed after signing: the A of
 #                   mx2.bogus.test and the TLSA of _10025._tcp.mx.bogus.test are
 #                   bogus, everything else in the zone is secure
@@ -337,7 +338,21 @@ sign lab.test. "$K_LAB" &
 	mx  IN A  127.0.0.1
 	; insecure TLSA (no DS for unsigned.test): must be ignored
 	_$G._tcp.mx IN TLSA 3 1 1 $GOOD
+	; twin: two MX names, one address (tests/hostile: the per-address
+	; connection limit holds across names)
+	twin        IN MX 10 t1.twin.unsigned.test.
+	twin        IN MX 20 t2.twin.unsigned.test.
+	t1.twin     IN A  127.1.99.1
+	t2.twin     IN A  127.1.99.1
 	Z
+	# crowd: 20 MX hosts with 16 addresses each, 127.1.H.1-16 (tests/hostile:
+	# a thousand connections at once, memory and limits)
+	for h in $(seq -w 0 19); do
+		printf 'crowd\tIN MX 10 c%s.crowd.unsigned.test.\n' "$h"
+		for a in $(seq 1 16); do
+			printf 'c%s.crowd\tIN A 127.1.%d.%d\n' "$h" "$((10#$h))" "$a"
+		done
+	done
 } >unsigned.test.zone
 emit <unsigned.test.zone >unsigned.test.zone.signed # Knot config treats all alike
 
