@@ -11,6 +11,14 @@ struct scan_result;
 
 #define JSON_SCHEMA_VERSION 1
 
+/* The text renderers' colours (ANSI SGR), in one place. */
+#define OUT_GREEN	"\033[32m"
+#define OUT_CYAN	"\033[36m"
+#define OUT_YELLOW	"\033[33m"
+#define OUT_RED		"\033[31m"
+#define OUT_RED_BOLD	"\033[31;1m"
+#define OUT_RESET	"\033[0m"
+
 /* Write the report as one JSON document. */
 int	out_json(FILE *, const struct report *, const struct options *);
 /* Write the report for a person; colour decided by the caller. */

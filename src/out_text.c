@@ -20,8 +20,8 @@ struct text {
 static const char *
 sev_color(const struct text *t, enum severity s)
 {
-	static const char *const c[] = { "\033[32m", "\033[36m", "\033[33m",
-	    "\033[31;1m" };
+	static const char *const c[] = { OUT_GREEN, OUT_CYAN, OUT_YELLOW,
+	    OUT_RED_BOLD };
 
 	return t->color ? c[s] : "";
 }
@@ -29,7 +29,7 @@ sev_color(const struct text *t, enum severity s)
 static const char *
 reset(const struct text *t)
 {
-	return t->color ? "\033[0m" : "";
+	return t->color ? OUT_RESET : "";
 }
 
 /* Server bytes reach the terminal only through here. */

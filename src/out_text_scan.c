@@ -9,23 +9,18 @@
 #include "scan_plan.h"
 #include "scan_suites.h"
 
-#define RED	"\033[31m"
-#define YELLOW	"\033[33m"
-#define GREEN	"\033[32m"
-#define RESET	"\033[0m"
-
 static const char *
 strength_color(enum suite_strength s)
 {
 	switch (s) {
 	case STR_INSECURE:
-		return RED;
+		return OUT_RED;
 	case STR_WEAK:
-		return YELLOW;
+		return OUT_YELLOW;
 	case STR_FAIR:
 		return "";
 	case STR_GOOD:
-		return GREEN;
+		return OUT_GREEN;
 	}
 	return "";
 }
@@ -52,8 +47,8 @@ versions_line(FILE *fp, const struct scan_result *r, int color)
 		int	 bad = v->state == SCAN_ACCEPTED && i <= SCAN_V_TLS11;
 
 		fprintf(fp, " %s %s%s%s", version_name(v->version),
-		    color && bad ? (i <= SCAN_V_SSL3 ? RED : YELLOW) : "",
-		    word[v->state], color && bad ? RESET : "");
+		    color && bad ? (i <= SCAN_V_SSL3 ? OUT_RED : OUT_YELLOW) : "",
+		    word[v->state], color && bad ? OUT_RESET : "");
 	}
 	fputc('\n', fp);
 }
@@ -79,7 +74,7 @@ suite_list(FILE *fp, const struct scan_version *v, int color)
 		}
 		fprintf(fp, "\n        %s%-44s%s %s", color ?
 		    strength_color(s->strength) : "", s->iana,
-		    color ? RESET : "", suite_strength_name(s->strength));
+		    color ? OUT_RESET : "", suite_strength_name(s->strength));
 	}
 	if (v->version == VER_SSL2)
 		fprintf(fp, " %d SSLv2 cipher kind%s", v->nssl2_kinds,
@@ -101,8 +96,8 @@ weak_line(FILE *fp, const struct scan_result *r, int color)
 		if (!(w->accepted & SCAN_WEAK_CLASSES & (1u << i)) ||
 		    p->version == 0)
 			continue;
-		fprintf(fp, "%s %s%s%s (%s)", n++ ? "," : "", color ? RED : "",
-		    suite_class_name(1u << i), color ? RESET : "",
+		fprintf(fp, "%s %s%s%s (%s)", n++ ? "," : "", color ? OUT_RED : "",
+		    suite_class_name(1u << i), color ? OUT_RESET : "",
 		    version_name(p->version));
 	}
 	if (n == 0)

@@ -138,6 +138,14 @@ case_ postscreen 0 "" \
      $c != null and $g != null and $c > $g' \
     '.hosts[0].addresses[0].timing_ms.greeting >= 1500' \
     -- $R $P "$LAB_PORT_POSTSCREEN" "$U"
+# --scan-pause: each inspection connection starts at least that long after
+# the one before, so n connections take (n - 1) pauses; still complete.
+case_ scan-pause 0 "" \
+    '.hosts[0].addresses[0].scan.connections.used >= 5' \
+    '.hosts[0].addresses[0].scan.aborted == null' \
+    '.hosts[0].addresses[0].scan.connections.used as $n |
+     .duration_ms >= ($n - 1) * 250' \
+    -- $R --scan-pause 0.25 -4 $P "$LAB_PORT_GOOD" "$U"
 case_ postscreen-greeting-timeout 3 "smtp.greeting.timeout:warn" \
     -- $R --greeting-timeout 0.5 $P "$LAB_PORT_POSTSCREEN" "$U"
 case_ deadline 3 "probe.deadline:warn" \
