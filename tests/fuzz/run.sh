@@ -10,7 +10,7 @@ case $secs in
 ''|*[!0-9]*) echo "usage: $0 [SECONDS]" >&2; exit 2 ;;
 esac
 dir=$(cd "$(dirname "$0")" && pwd)
-targets="smtp_reply target certname dnswire sanitize mtasts scan_hello scan_plan"
+targets="smtp_reply target certname dnswire sanitize mtasts scan_hello scan_plan cert"
 
 "$dir/build.sh" || exit 1
 
