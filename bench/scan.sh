@@ -7,7 +7,11 @@
 #   bench/scan.sh [RUNS]        default 3 runs per tool and port, interleaved
 #
 # Environment: MXPROBE (the binary; default build/mxprobe, built here),
-# SCAN_BENCH_PORTS (lab scenarios, default "GOOD SCANOLD").
+# SCAN_BENCH_PORTS (lab scenarios, default "GOOD SCANOLD"),
+# SCAN_BENCH_COMPARE=1 (afterwards, in the same lab, the per-version,
+# per-suite comparison of every scenario with sslscan:
+# tests/scan/compare-peers.sh; =testssl adds testssl's per-protocol run,
+# minutes per port).
 #
 # Prints per port and tool the median wall time of one run, the ratios
 # testssl/mxprobe, sslscan/mxprobe and sslscan/mxprobe-full, and the TCP
@@ -139,3 +143,9 @@ if [[ " ${SCAN_BENCH_PORTS:-GOOD SCANOLD} " == *" SCANOLD "* ]]; then
 	echo "  (truth: $(grep -c '^TLSv' "$TR") pairs, $(awk '$1 ~ /^TLSv/ { print $2 }' "$TR" | sort -u | wc -l) distinct suites;"
 	echo "   testssl's default run lists each distinct suite once, not per version)"
 fi
+
+# Which suites, not only how many: tests/scan/compare-peers.sh in this lab.
+case ${SCAN_BENCH_COMPARE:-0} in
+1) tests/scan/compare-peers.sh "$MXPROBE" "$LAB" ;;
+testssl) tests/scan/compare-peers.sh --testssl "$MXPROBE" "$LAB" ;;
+esac

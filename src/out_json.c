@@ -206,6 +206,25 @@ xcript_json(const struct probe *p)
 	return a;
 }
 
+/* The inspection's connections: what each asked and what came back. */
+static json_t *
+scan_log_json(const struct probe *p)
+{
+	json_t			*a = json_array();
+	const struct scan_log	*l;
+	int			 i;
+
+	for (i = 0; i < p->nscan_log; i++) {
+		l = &p->scan_log[i];
+		json_array_append_new(a, json_pack("{s:i, s:o, s:o, s:o, s:o}",
+		    "id", l->id, "ms", jms(l->ms), "purpose",
+		    jraw(l->purpose, strlen(l->purpose)), "offered",
+		    jraw(l->offered, strlen(l->offered)), "answer",
+		    jraw(l->answer, strlen(l->answer))));
+	}
+	return a;
+}
+
 static json_t *
 dane_json(const struct dane_fact *d)
 {
@@ -270,6 +289,9 @@ probe_json(const struct probe *p, long long now)
 	json_object_set_new(o, "legacy_tls", json_pack("{s:s, s:o}", "result",
 	    legacy_name(p->legacy), "version", jstr(p->legacy_version)));
 	json_object_set_new(o, "scan", out_json_scan(p->scan));
+	json_object_set_new(o, "scan_connections", scan_log_json(p));
+	json_object_set_new(o, "scan_connections_dropped",
+	    json_integer(p->scan_log_dropped));
 	json_object_set_new(o, "other_certificates", alt_json(p, now));
 	json_object_set_new(o, "last_reply", reply_json(&p->last));
 	json_object_set_new(o, "transcript", xcript_json(p));

@@ -213,6 +213,23 @@ verbose_probe(const struct text *t, const struct probe *p)
 	if (p->xcript_dropped)
 		fprintf(t->fp, "      (%d more lines not kept)\n",
 		    p->xcript_dropped);
+	if (p->nscan_log > 0)
+		fprintf(t->fp, "      deep inspection, %d connections:\n",
+		    p->nscan_log + p->scan_log_dropped);
+	for (i = 0; i < p->nscan_log; i++) {
+		const struct scan_log *l = &p->scan_log[i];
+
+		fprintf(t->fp, "      %8.1f ms #%-3d ", l->ms, l->id);
+		put_safe(t, l->purpose, strlen(l->purpose));
+		fputs(": ", t->fp);
+		put_safe(t, l->offered, strlen(l->offered));
+		fputs(" -> ", t->fp);
+		put_safe(t, l->answer, strlen(l->answer));
+		fputc('\n', t->fp);
+	}
+	if (p->scan_log_dropped)
+		fprintf(t->fp, "      (%d more connections not listed)\n",
+		    p->scan_log_dropped);
 	if (p->legacy != LEGACY_UNTESTED)
 		fprintf(t->fp, "      a client offering only TLS 1.0/1.1: %s%s\n",
 		    p->legacy == LEGACY_ACCEPTED ? "accepted, " :

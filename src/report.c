@@ -70,6 +70,22 @@ probe_xcript(struct probe *p, double ms, char dir, const char *s, size_t len)
 	p->nxcript++;
 }
 
+void
+probe_scan_log(struct probe *p, const struct scan_log *l)
+{
+	struct scan_log	*n;
+
+	if (p->nscan_log >= SCAN_LOG_MAX) {
+		p->scan_log_dropped++;
+		return;
+	}
+	n = realloc(p->scan_log, sizeof(*n) * (size_t)(p->nscan_log + 1));
+	if (n == NULL)
+		abort();
+	p->scan_log = n;
+	n[p->nscan_log++] = *l;
+}
+
 static void
 peer_chain_free(struct probe *p)
 {
@@ -138,8 +154,19 @@ probe_reset(struct probe *p)
 {
 	struct probe	 keep = *p;
 
+	/* The inspection runs beside the sessions; a retry of the main
+	 * session keeps what it found. */
+	p->scan = NULL;
+	p->alt = NULL;
+	p->nalt = 0;
 	probe_free_facts(p);
 	memset(p, 0, sizeof(*p));
+	p->scan = keep.scan;
+	p->alt = keep.alt;
+	p->nalt = keep.nalt;
+	p->scan_log = keep.scan_log;
+	p->nscan_log = keep.nscan_log;
+	p->scan_log_dropped = keep.scan_log_dropped;
 	memcpy(&p->addr, &keep.addr, sizeof(p->addr));
 	p->addrlen = keep.addrlen;
 	memcpy(p->addr_text, keep.addr_text, sizeof(p->addr_text));
@@ -171,6 +198,7 @@ probe_free(struct probe *p)
 	for (i = 0; i < p->nxcript; i++)
 		free(p->xcript[i].data);
 	free(p->xcript);
+	free(p->scan_log);
 	free(p);
 }
 

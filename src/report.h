@@ -90,6 +90,16 @@ struct xcript_line {
 };
 
 #define XCRIPT_LINES_MAX 400
+#define SCAN_LOG_MAX	 256	/* inspection connections listed per address */
+
+/* One connection of the deep TLS inspection, as -v and JSON list it. */
+struct scan_log {
+	int		 id;
+	double		 ms;		/* the connection, start to end */
+	char		 purpose[64];	/* "TLSv1.2 support" */
+	char		 offered[64];	/* "TLSv1.2, 45 suites" */
+	char		 answer[160];	/* "ServerHello TLSv1.2 TLS_..." */
+};
 #define INJECTED_KEEP	512	/* bytes kept of what followed the STARTTLS 220 */
 
 struct cert_error {
@@ -190,6 +200,9 @@ struct probe {
 	struct xcript_line *xcript;
 	int		 nxcript;
 	int		 xcript_dropped;
+	struct scan_log	*scan_log;	/* the inspection's connections */
+	int		 nscan_log;
+	int		 scan_log_dropped;
 	char		 source[64];	/* local address used */
 	/* Filled by the judge. */
 	int		 conclusive;	/* reached a verdict on this address */
@@ -319,6 +332,7 @@ struct mx_host	*report_add_host(struct report *, const char *name, int pref);
 void		 report_free(struct report *);
 void		 probe_xcript(struct probe *, double ms, char dir,
 		     const char *, size_t);
+void		 probe_scan_log(struct probe *, const struct scan_log *);
 const char	*severity_name(enum severity);
 const char	*dnssec_name(enum dnssec);
 const char	*stage_name(enum probe_stage);

@@ -24,7 +24,7 @@ struct slot {
 	struct smtp_session	*sess;
 	struct probe		*scratch;	/* this connection's facts */
 	struct scan_probe	 sp;
-	unsigned char		 hello[HELLO_OUT_MAX];
+	unsigned char		*hello;		/* HELLO_OUT_MAX, while active */
 	size_t			 hlen;
 	struct hello_reader	 rd;
 	struct hello_answer	 ans;
@@ -60,6 +60,7 @@ slot_clear(struct slot *s)
 		event_free(s->hb_timer);
 	hello_reader_free(&s->rd);
 	probe_free(s->scratch);
+	free(s->hello);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -219,19 +220,49 @@ hb_start(struct slot *s)
 	return 0;
 }
 
+/*
+ * A HelloRetryRequest (in s->ans) to a probe that follows one
+ * (SCAN_DO_RETRY): the second ClientHello on the same connection (RFC 8446
+ * §4.1.4), then read on. The HelloRetryRequest stays the answer until the
+ * next one is complete, so a connection that ends first still reports it.
+ * Returns the outcome now; HELLO_HRR if no second hello went out (a group
+ * without a share we can make: the HelloRetryRequest is the answer).
+ */
+static enum hello_outcome
+slot_retry(struct slot *s)
+{
+	unsigned char		 ch[HELLO_OUT_MAX];
+	struct hello_answer	 a;
+	enum hello_outcome	 r;
+	size_t			 n;
+
+	if (!(s->sp.does & SCAN_DO_RETRY) || s->ans.retried)
+		return HELLO_HRR;
+	n = hello_build_retry(s->hello, s->hlen, s->ans.group, s->ans.cookie,
+	    s->ans.cookie_len, ch, sizeof(ch));
+	if (n == 0 || smtp_raw_write(s->sess, ch, n) == -1)
+		return HELLO_HRR;
+	if ((r = hello_reader_retry(&s->rd, &a)) != HELLO_NEED_MORE)
+		s->ans = a;
+	return r;
+}
+
 /* smtp.c raw mode: every byte after our hello; non-zero ends the session. */
 static int
 slot_raw(void *arg, const unsigned char *d, size_t len)
 {
 	struct slot		*s = arg;
+	struct hello_answer	 a;
 	enum hello_outcome	 r;
 
 	if (s->hb)
 		return hb_feed(s, d, len);
-	r = hello_read(&s->rd, d, len, &s->ans);
-	if (r == HELLO_NEED_MORE)
+	if ((r = hello_read(&s->rd, d, len, &a)) == HELLO_NEED_MORE)
 		return 0;
+	s->ans = a;
 	s->answered = 1;
+	if (r == HELLO_HRR && (r = slot_retry(s)) == HELLO_NEED_MORE)
+		return 0;
 	if ((s->sp.does & SCAN_DO_HEARTBLEED) && r == HELLO_SERVER_HELLO &&
 	    s->ans.heartbeat && s->ans.done_seen && hb_start(s) == 0)
 		return 0;
@@ -289,6 +320,86 @@ back_off(struct scan_engine *e)
 	pause_for(e, e->o->retry_delay);
 }
 
+/* The server's answer to one probe, in words, for -v and JSON. */
+static void
+answer_words(const struct slot *s, char *out, size_t len)
+{
+	const struct hello_answer	*a = &s->ans;
+	const struct suite		*su = suite_find(a->suite);
+	const struct named_group	*g = group_find(a->group);
+	static const char *const hb[] = {
+		"",
+		", heartbeat answered with server memory (Heartbleed)",
+		", heartbeat refused",
+		", heartbeat: connection failed",
+	};
+	char				 dh[32] = "";
+
+	switch (a->outcome) {
+	case HELLO_SERVER_HELLO:
+		str_fmt(out, len, "ServerHello %s %s", version_name(a->version),
+		    su != NULL ? su->iana : "?");
+		if (g != NULL) {
+			str_append(out, len, ", ");
+			str_append(out, len, g->name);
+		}
+		if (a->dh_bits > 0)
+			str_fmt(dh, sizeof(dh), ", DH %d bits", a->dh_bits);
+		str_append(out, len, dh);
+		if (a->retried)
+			str_append(out, len, " after HelloRetryRequest");
+		if (s->hb)
+			str_append(out, len, hb[s->hb_result]);
+		break;
+	case HELLO_HRR:
+		str_fmt(out, len, "HelloRetryRequest %s, group %s",
+		    su != NULL ? su->iana : "?", g != NULL ? g->name : "?");
+		break;
+	case HELLO_SSL2:
+		str_fmt(out, len, "SSLv2 SERVER-HELLO, %d cipher kinds",
+		    a->nssl2_kinds);
+		break;
+	case HELLO_ALERT:
+		str_fmt(out, len, "alert %s", scan_alert_name(a->alert_desc));
+		break;
+	case HELLO_CLOSED:
+		str_copy(out, len, "connection closed without an answer");
+		break;
+	case HELLO_MALFORMED:
+		str_fmt(out, len, "malformed: %s", a->why != NULL ? a->why :
+		    "?");
+		break;
+	default:
+		str_copy(out, len, "no answer");
+	}
+}
+
+/* One line per inspection connection: what it asked, what came back. */
+static void
+log_probe(struct scan_engine *e, const struct slot *s, int answered)
+{
+	struct scan_log		 l;
+	const struct probe	*sp = s->scratch;
+
+	memset(&l, 0, sizeof(l));
+	l.id = s->sp.id;
+	l.ms = sp->total_ms;
+	str_copy(l.purpose, sizeof(l.purpose), s->sp.purpose != NULL ?
+	    s->sp.purpose : "?");
+	if (s->sp.req.version == VER_SSL2)
+		str_copy(l.offered, sizeof(l.offered), "SSLv2 hello");
+	else
+		str_fmt(l.offered, sizeof(l.offered), "%s, %zu suites",
+		    version_name(s->sp.req.version), s->sp.req.nsuites);
+	if (answered)
+		answer_words(s, l.answer, sizeof(l.answer));
+	else
+		str_fmt(l.answer, sizeof(l.answer), "%s at %s: %s",
+		    end_name(sp->end), stage_name(sp->stage), sp->error[0] ?
+		    sp->error : "no answer");
+	probe_scan_log(e->p, &l);
+}
+
 static void
 slot_done(void *arg)
 {
@@ -303,17 +414,23 @@ slot_done(void *arg)
 		e->slow_seen = 1;
 		scan_set_slow(e->plan);
 	}
-	if (s->hb)
+	if (s->hb) {
+		if (s->hb_result == SCAN_HB_NOT_RUN)
+			s->hb_result = sp->end == END_OK ? SCAN_HB_REFUSED :
+			    SCAN_HB_IO_ERROR;
+		log_probe(e, s, 1);
 		scan_feed_heartbleed(e->plan, s->sp.id, &s->ans,
-		    s->hb_result != SCAN_HB_NOT_RUN ? s->hb_result :
-		    sp->end == END_OK ? SCAN_HB_REFUSED : SCAN_HB_IO_ERROR);
-	else if (s->answered)
+		    s->hb_result);
+	} else if (s->answered) {
+		log_probe(e, s, 1);
 		scan_feed(e->plan, s->sp.id, &s->ans);
-	else if (sp->stage == STAGE_HANDSHAKE && (sp->end == END_CLOSED ||
+	} else if (sp->stage == STAGE_HANDSHAKE && (sp->end == END_CLOSED ||
 	    sp->end == END_TLS_FAILED)) {
 		hello_close(&s->rd, &s->ans);
+		log_probe(e, s, 1);
 		scan_feed(e->plan, s->sp.id, &s->ans);
 	} else {
+		log_probe(e, s, 0);
 		why = fail_reason(sp);
 		scan_fail(e->plan, s->sp.id, why);
 		if (why == SCAN_FAIL_BUSY)
@@ -330,9 +447,14 @@ slot_start(struct scan_engine *e, struct slot *s)
 {
 	struct smtp_params	 par;
 
-	s->hlen = hello_build(&s->sp.req, s->hello, sizeof(s->hello));
-	if (s->hlen == 0)
+	/* Allocated per connection: a thousand idle slots cost nothing. */
+	s->hello = xcalloc(1, HELLO_OUT_MAX);
+	s->hlen = hello_build(&s->sp.req, s->hello, HELLO_OUT_MAX);
+	if (s->hlen == 0) {
+		free(s->hello);
+		s->hello = NULL;
 		return -1;
+	}
 	s->e = e;
 	s->active = 1;
 	s->scratch = probe_new_like(e->p);

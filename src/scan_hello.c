@@ -1,7 +1,8 @@
 /*
- * Our own ClientHello (SSLv2, SSLv3, TLS 1.0-1.3) and a bounded, incremental
- * reader for what the server answers. Pure: no sockets, no OpenSSL. Every
- * byte the server sends is hostile; every length is checked before use.
+ * Our own ClientHello (SSLv2, SSLv3, TLS 1.0-1.3), the second one after a
+ * HelloRetryRequest, and a bounded, incremental reader for what the server
+ * answers. Pure: no sockets, no OpenSSL. Every byte the server sends is
+ * hostile; every length is checked before use.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,18 @@
 #define SCSV_FALLBACK		0x5600	/* RFC 7507 */
 
 #define GROUP_SECP256R1		23
+#define GROUP_SECP384R1		24
+#define GROUP_SECP521R1		25
+#define GROUP_BP256R1		26
+#define GROUP_BP384R1		27
+#define GROUP_BP512R1		28
 #define GROUP_X25519		29
+#define GROUP_X448		30
+#define GROUP_BP256R1_TLS13	31
+#define GROUP_BP384R1_TLS13	32
+#define GROUP_BP512R1_TLS13	33
+#define GROUP_FFDHE2048		256
+#define GROUP_FFDHE8192		260
 
 #define SSL2_MT_ERROR		0
 #define SSL2_MT_CLIENT_HELLO	1
@@ -62,6 +74,8 @@
 #define HS_BUF_MAX		(HELLO_HS_MAX + 4 + HELLO_REC_MAX)
 #define EXT_SEEN_MAX		64
 #define WARN_MAX		4
+#define PEND_MAX		(TLS_HDR + HELLO_REC_MAX) /* after an HRR */
+#define SHARE_MAX		1024	/* ffdhe8192 */
 
 /*
  * Reader states. Only reader_enter() changes them. After the ServerHello
@@ -107,6 +121,98 @@ static const uint8_t p256_generator[65] = {
 	0x7c, 0x0f, 0x9e, 0x16, 0x2b, 0xce, 0x33, 0x57, 0x6b, 0x31, 0x5e, 0xce,
 	0xcb, 0xb6, 0x40, 0x68, 0x37, 0xbf, 0x51, 0xf5
 };
+
+/*
+ * The other curves' generators, uncompressed: valid public values for the
+ * second ClientHello after a HelloRetryRequest, as p256_generator is for
+ * the first. P-384 and P-521: SEC 2 §2.5.1, §2.6.1; brainpool: RFC 5639
+ * §3.4, §3.6, §3.7 (the same curves as RFC 8734's TLS 1.3 code points).
+ */
+static const uint8_t p384_generator[97] = {
+	0x04,
+	0xaa, 0x87, 0xca, 0x22, 0xbe, 0x8b, 0x05, 0x37, 0x8e, 0xb1, 0xc7, 0x1e,
+	0xf3, 0x20, 0xad, 0x74, 0x6e, 0x1d, 0x3b, 0x62, 0x8b, 0xa7, 0x9b, 0x98,
+	0x59, 0xf7, 0x41, 0xe0, 0x82, 0x54, 0x2a, 0x38, 0x55, 0x02, 0xf2, 0x5d,
+	0xbf, 0x55, 0x29, 0x6c, 0x3a, 0x54, 0x5e, 0x38, 0x72, 0x76, 0x0a, 0xb7,
+	0x36, 0x17, 0xde, 0x4a, 0x96, 0x26, 0x2c, 0x6f, 0x5d, 0x9e, 0x98, 0xbf,
+	0x92, 0x92, 0xdc, 0x29, 0xf8, 0xf4, 0x1d, 0xbd, 0x28, 0x9a, 0x14, 0x7c,
+	0xe9, 0xda, 0x31, 0x13, 0xb5, 0xf0, 0xb8, 0xc0, 0x0a, 0x60, 0xb1, 0xce,
+	0x1d, 0x7e, 0x81, 0x9d, 0x7a, 0x43, 0x1d, 0x7c, 0x90, 0xea, 0x0e, 0x5f
+};
+
+static const uint8_t p521_generator[133] = {
+	0x04,
+	0x00, 0xc6, 0x85, 0x8e, 0x06, 0xb7, 0x04, 0x04, 0xe9, 0xcd, 0x9e, 0x3e,
+	0xcb, 0x66, 0x23, 0x95, 0xb4, 0x42, 0x9c, 0x64, 0x81, 0x39, 0x05, 0x3f,
+	0xb5, 0x21, 0xf8, 0x28, 0xaf, 0x60, 0x6b, 0x4d, 0x3d, 0xba, 0xa1, 0x4b,
+	0x5e, 0x77, 0xef, 0xe7, 0x59, 0x28, 0xfe, 0x1d, 0xc1, 0x27, 0xa2, 0xff,
+	0xa8, 0xde, 0x33, 0x48, 0xb3, 0xc1, 0x85, 0x6a, 0x42, 0x9b, 0xf9, 0x7e,
+	0x7e, 0x31, 0xc2, 0xe5, 0xbd, 0x66,
+	0x01, 0x18, 0x39, 0x29, 0x6a, 0x78, 0x9a, 0x3b, 0xc0, 0x04, 0x5c, 0x8a,
+	0x5f, 0xb4, 0x2c, 0x7d, 0x1b, 0xd9, 0x98, 0xf5, 0x44, 0x49, 0x57, 0x9b,
+	0x44, 0x68, 0x17, 0xaf, 0xbd, 0x17, 0x27, 0x3e, 0x66, 0x2c, 0x97, 0xee,
+	0x72, 0x99, 0x5e, 0xf4, 0x26, 0x40, 0xc5, 0x50, 0xb9, 0x01, 0x3f, 0xad,
+	0x07, 0x61, 0x35, 0x3c, 0x70, 0x86, 0xa2, 0x72, 0xc2, 0x40, 0x88, 0xbe,
+	0x94, 0x76, 0x9f, 0xd1, 0x66, 0x50
+};
+
+static const uint8_t bp256_generator[65] = {
+	0x04,
+	0x8b, 0xd2, 0xae, 0xb9, 0xcb, 0x7e, 0x57, 0xcb, 0x2c, 0x4b, 0x48, 0x2f,
+	0xfc, 0x81, 0xb7, 0xaf, 0xb9, 0xde, 0x27, 0xe1, 0xe3, 0xbd, 0x23, 0xc2,
+	0x3a, 0x44, 0x53, 0xbd, 0x9a, 0xce, 0x32, 0x62,
+	0x54, 0x7e, 0xf8, 0x35, 0xc3, 0xda, 0xc4, 0xfd, 0x97, 0xf8, 0x46, 0x1a,
+	0x14, 0x61, 0x1d, 0xc9, 0xc2, 0x77, 0x45, 0x13, 0x2d, 0xed, 0x8e, 0x54,
+	0x5c, 0x1d, 0x54, 0xc7, 0x2f, 0x04, 0x69, 0x97
+};
+
+static const uint8_t bp384_generator[97] = {
+	0x04,
+	0x1d, 0x1c, 0x64, 0xf0, 0x68, 0xcf, 0x45, 0xff, 0xa2, 0xa6, 0x3a, 0x81,
+	0xb7, 0xc1, 0x3f, 0x6b, 0x88, 0x47, 0xa3, 0xe7, 0x7e, 0xf1, 0x4f, 0xe3,
+	0xdb, 0x7f, 0xca, 0xfe, 0x0c, 0xbd, 0x10, 0xe8, 0xe8, 0x26, 0xe0, 0x34,
+	0x36, 0xd6, 0x46, 0xaa, 0xef, 0x87, 0xb2, 0xe2, 0x47, 0xd4, 0xaf, 0x1e,
+	0x8a, 0xbe, 0x1d, 0x75, 0x20, 0xf9, 0xc2, 0xa4, 0x5c, 0xb1, 0xeb, 0x8e,
+	0x95, 0xcf, 0xd5, 0x52, 0x62, 0xb7, 0x0b, 0x29, 0xfe, 0xec, 0x58, 0x64,
+	0xe1, 0x9c, 0x05, 0x4f, 0xf9, 0x91, 0x29, 0x28, 0x0e, 0x46, 0x46, 0x21,
+	0x77, 0x91, 0x81, 0x11, 0x42, 0x82, 0x03, 0x41, 0x26, 0x3c, 0x53, 0x15
+};
+
+static const uint8_t bp512_generator[129] = {
+	0x04,
+	0x81, 0xae, 0xe4, 0xbd, 0xd8, 0x2e, 0xd9, 0x64, 0x5a, 0x21, 0x32, 0x2e,
+	0x9c, 0x4c, 0x6a, 0x93, 0x85, 0xed, 0x9f, 0x70, 0xb5, 0xd9, 0x16, 0xc1,
+	0xb4, 0x3b, 0x62, 0xee, 0xf4, 0xd0, 0x09, 0x8e, 0xff, 0x3b, 0x1f, 0x78,
+	0xe2, 0xd0, 0xd4, 0x8d, 0x50, 0xd1, 0x68, 0x7b, 0x93, 0xb9, 0x7d, 0x5f,
+	0x7c, 0x6d, 0x50, 0x47, 0x40, 0x6a, 0x5e, 0x68, 0x8b, 0x35, 0x22, 0x09,
+	0xbc, 0xb9, 0xf8, 0x22,
+	0x7d, 0xde, 0x38, 0x5d, 0x56, 0x63, 0x32, 0xec, 0xc0, 0xea, 0xbf, 0xa9,
+	0xcf, 0x78, 0x22, 0xfd, 0xf2, 0x09, 0xf7, 0x00, 0x24, 0xa5, 0x7b, 0x1a,
+	0xa0, 0x00, 0xc5, 0x5b, 0x88, 0x1f, 0x81, 0x11, 0xb2, 0xdc, 0xde, 0x49,
+	0x4a, 0x5f, 0x48, 0x5e, 0x5b, 0xca, 0x4b, 0xd8, 0x8a, 0x27, 0x63, 0xae,
+	0xd1, 0xca, 0x2b, 0x2f, 0xa8, 0xf0, 0x54, 0x06, 0x78, 0xcd, 0x1e, 0x0f,
+	0x3a, 0xd8, 0x08, 0x92
+};
+
+/* The curves with a generator above, by group code. */
+static const struct {
+	uint16_t	 group;
+	const uint8_t	*point;
+	size_t		 len;
+} retry_points[] = {
+	{ GROUP_SECP256R1, p256_generator, sizeof(p256_generator) },
+	{ GROUP_SECP384R1, p384_generator, sizeof(p384_generator) },
+	{ GROUP_SECP521R1, p521_generator, sizeof(p521_generator) },
+	{ GROUP_BP256R1, bp256_generator, sizeof(bp256_generator) },
+	{ GROUP_BP384R1, bp384_generator, sizeof(bp384_generator) },
+	{ GROUP_BP512R1, bp512_generator, sizeof(bp512_generator) },
+	{ GROUP_BP256R1_TLS13, bp256_generator, sizeof(bp256_generator) },
+	{ GROUP_BP384R1_TLS13, bp384_generator, sizeof(bp384_generator) },
+	{ GROUP_BP512R1_TLS13, bp512_generator, sizeof(bp512_generator) },
+};
+
+/* Bytes of p of the RFC 7919 groups ffdhe2048 .. ffdhe8192 (256 .. 260). */
+static const size_t ffdhe_bytes[] = { 256, 384, 512, 768, 1024 };
 
 /* Groups offered when the caller gives none. */
 static const uint16_t groups12[] = { 29, 23, 30, 25, 24, 28, 27, 26 };
@@ -399,12 +505,35 @@ ext_open(struct wr *w, unsigned type)
 	return len_open(w, 2);
 }
 
+/*
+ * Some TLS terminators (F5 BIG-IP) hang on a ClientHello of 256 to 511
+ * bytes; pad it to 512 as OpenSSL and browsers do (RFC 7685 §1). The
+ * last extension; hs_start is where the handshake message begins.
+ */
+static void
+put_padding(struct wr *w, size_t hs_start)
+{
+	size_t	 msg, pad, at;
+
+	if (w->err)
+		return;
+	msg = w->len - hs_start;
+	if (msg > 0xff && msg < 0x200) {
+		pad = 0x200 - msg;
+		pad = pad >= 4 ? pad - 4 : 0;
+		at = ext_open(w, EXT_PADDING);
+		while (pad-- > 0)
+			put8(w, 0);
+		len_close(w, at, 2);
+	}
+}
+
 /* The client's extensions (RFC 6066, 8422, 8446 §4.2), TLS only. */
 static void
 put_extensions(struct wr *w, const struct hello_req *q, size_t hs_start)
 {
 	const uint16_t	*g, *sa;
-	size_t		 ng, nsa, i, at, list, msg, pad;
+	size_t		 ng, nsa, i, at, list;
 	int		 tls13 = q->version == VER_TLS13;
 	int		 done_x = 0, done_p = 0;
 	uint16_t	 v;
@@ -506,21 +635,7 @@ put_extensions(struct wr *w, const struct hello_req *q, size_t hs_start)
 		len_close(w, list, 2);
 		len_close(w, at, 2);
 	}
-	/*
-	 * Some TLS terminators (F5 BIG-IP) hang on a ClientHello of 256 to 511
-	 * bytes; pad it to 512 as OpenSSL and browsers do (RFC 7685 §1).
-	 */
-	if (w->err)
-		return;
-	msg = w->len - hs_start;
-	if (msg > 0xff && msg < 0x200) {
-		pad = 0x200 - msg;
-		pad = pad >= 4 ? pad - 4 : 0;
-		at = ext_open(w, EXT_PADDING);
-		while (pad-- > 0)
-			put8(w, 0);
-		len_close(w, at, 2);
-	}
+	put_padding(w, hs_start);
 }
 
 /* ClientHello in a TLS record (RFC 5246 §7.4.1.2, RFC 8446 §4.1.2). */
@@ -619,6 +734,185 @@ hello_build(const struct hello_req *req, uint8_t *out, size_t cap)
 	return build_tls(req, out, cap);
 }
 
+/*
+ * A public value for group that needs no private key of ours (we never
+ * finish a handshake): for x25519 and x448 the base point u = 9 and u = 5
+ * (RFC 7748 §4.1-4.2), for the NIST and brainpool curves the generator,
+ * for the RFC 7919 groups 2, which generates their prime-order subgroup
+ * (RFC 7919 Appendix A) and passes 1 < Y < p-1 (RFC 8446 §4.2.8.1), left
+ * padded to the size of p. Written to out (if not NULL, cap bytes);
+ * returns its length, 0 if there is none or it does not fit.
+ */
+static size_t
+retry_share(uint16_t g, uint8_t *out, size_t cap)
+{
+	const uint8_t	*point = NULL;
+	size_t		 i, n = 0;
+
+	for (i = 0; i < NELEM(retry_points); i++)
+		if (retry_points[i].group == g) {
+			point = retry_points[i].point;
+			n = retry_points[i].len;
+		}
+	if (g == GROUP_X25519)
+		n = 32;
+	else if (g == GROUP_X448)
+		n = 56;
+	else if (g >= GROUP_FFDHE2048 && g <= GROUP_FFDHE8192)
+		n = ffdhe_bytes[g - GROUP_FFDHE2048];
+	if (n == 0 || n > cap || out == NULL)
+		return n > cap ? 0 : n;
+	if (point != NULL) {
+		memcpy(out, point, n);
+		return n;
+	}
+	memset(out, 0, n);
+	if (g == GROUP_X25519)
+		out[0] = 9;		/* little-endian u */
+	else if (g == GROUP_X448)
+		out[0] = 5;
+	else
+		out[n - 1] = 2;		/* big-endian Y */
+	return n;
+}
+
+int
+hello_can_retry(uint16_t group)
+{
+	return retry_share(group, NULL, SHARE_MAX) > 0;
+}
+
+/*
+ * Check that b (n bytes) is the extension block of a TLS 1.3 hello of
+ * ours: well framed, supported_versions listing TLS 1.3, a key_share, and
+ * group among supported_groups. 0 if so.
+ */
+static int
+retry_check_ext(const uint8_t *b, size_t n, uint16_t group)
+{
+	struct rd	 c = { b, n, 0, 0 }, e;
+	const uint8_t	*body;
+	size_t		 blen, l, i;
+	unsigned	 type;
+	int		 v13 = 0, ks = 0, gr = 0;
+
+	while (c.off < c.len) {
+		type = get16(&c);
+		blen = get16(&c);
+		if ((body = get_bytes(&c, blen)) == NULL)
+			return -1;
+		e.p = body;
+		e.len = blen;
+		e.off = 0;
+		e.err = 0;
+		switch (type) {
+		case EXT_VERSIONS:
+			l = get8(&e);
+			for (i = 0; i + 2 <= l && !e.err; i += 2)
+				if (get16(&e) == VER_TLS13)
+					v13 = 1;
+			break;
+		case EXT_GROUPS:
+			l = get16(&e);
+			for (i = 0; i + 2 <= l && !e.err; i += 2)
+				if (get16(&e) == group)
+					gr = 1;
+			break;
+		case EXT_KEY_SHARE:
+			ks = 1;
+			break;
+		}
+		if (e.err)
+			return -1;
+	}
+	return v13 && ks && gr ? 0 : -1;
+}
+
+size_t
+hello_build_retry(const uint8_t *first, size_t first_len, uint16_t group,
+    const uint8_t *cookie, size_t cookie_len, uint8_t *out, size_t cap)
+{
+	struct rd	 c = { first, first_len, 0, 0 };
+	struct wr	 w = { out, 0, cap, 0 };
+	const uint8_t	*body;
+	uint8_t		 share[SHARE_MAX];
+	size_t		 slen, sid, fixed, elen, blen, rec, hs, at, x, list;
+	unsigned	 type;
+
+	if (first == NULL || out == NULL ||
+	    (cookie == NULL && cookie_len > 0) || cookie_len > 0xffff - 2 ||
+	    (slen = retry_share(group, share, sizeof(share))) == 0)
+		return 0;
+	/* One record holding one ClientHello, as build_tls() writes it. */
+	if (get8(&c) != CT_HANDSHAKE || get8(&c) != 3)
+		return 0;
+	get8(&c);
+	if (get16(&c) != first_len - TLS_HDR || get8(&c) != HS_CLIENT_HELLO ||
+	    get24(&c) != first_len - TLS_HDR - 4 || c.err)
+		return 0;
+	get_bytes(&c, 2 + 32);			/* legacy_version, random */
+	sid = get8(&c);
+	get_bytes(&c, sid);
+	get_bytes(&c, get16(&c));		/* cipher_suites */
+	get_bytes(&c, get8(&c));		/* compression_methods */
+	fixed = c.off;
+	elen = get16(&c);
+	if (c.err || elen != c.len - c.off ||
+	    retry_check_ext(first + c.off, elen, group) == -1)
+		return 0;
+
+	/* RFC 8446 Appendix D.4: the compatibility CCS goes first. */
+	if (sid > 0) {
+		put8(&w, CT_CCS);
+		put16(&w, VER_TLS12);
+		put16(&w, 1);
+		put8(&w, 1);
+	}
+	rec = w.len;
+	put8(&w, CT_HANDSHAKE);
+	put16(&w, VER_TLS12);			/* RFC 8446 §5.1 */
+	at = len_open(&w, 2);
+	put8(&w, HS_CLIENT_HELLO);
+	hs = len_open(&w, 3);
+	put_bytes(&w, first + TLS_HDR + 4, fixed - TLS_HDR - 4);
+	x = len_open(&w, 2);
+	while (c.off < c.len) {
+		type = get16(&c);
+		blen = get16(&c);
+		body = get_bytes(&c, blen);
+		if (c.err)
+			return 0;
+		if (type == EXT_PADDING || type == EXT_COOKIE)
+			continue;
+		if (type != EXT_KEY_SHARE) {
+			put16(&w, type);
+			put16(&w, blen);
+			put_bytes(&w, body, blen);
+			continue;
+		}
+		/* §4.1.2: one KeyShareEntry, for the group asked for. */
+		list = ext_open(&w, EXT_KEY_SHARE);
+		put16(&w, 2 + 2 + slen);
+		put16(&w, group);
+		put16(&w, slen);
+		put_bytes(&w, share, slen);
+		len_close(&w, list, 2);
+		if (cookie_len > 0) {
+			list = ext_open(&w, EXT_COOKIE);
+			put16(&w, cookie_len);
+			put_bytes(&w, cookie, cookie_len);
+			len_close(&w, list, 2);
+		}
+	}
+	put_padding(&w, rec + TLS_HDR);
+	len_close(&w, x, 2);
+	len_close(&w, hs, 3);
+	len_close(&w, at, 2);
+	if (w.err || w.len - rec - TLS_HDR > 16384)
+		return 0;
+	return w.len;
+}
+
 /* Make *buf hold at least need bytes, growing geometrically up to max. */
 static int
 grow(uint8_t **buf, size_t *cap, size_t need, size_t max)
@@ -640,15 +934,23 @@ grow(uint8_t **buf, size_t *cap, size_t need, size_t max)
 	return 0;
 }
 
+/* An answer with nothing in it yet. */
+static void
+answer_init(struct hello_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->outcome = HELLO_NEED_MORE;
+	a->alert_level = -1;
+	a->alert_desc = -1;
+}
+
 void
 hello_reader_init(struct hello_reader *r, const struct hello_req *req)
 {
 	memset(r, 0, sizeof(*r));
 	r->req = *req;
 	r->state = RS_WAIT_SH;
-	r->ans.outcome = HELLO_NEED_MORE;
-	r->ans.alert_level = -1;
-	r->ans.alert_desc = -1;
+	answer_init(&r->ans);
 }
 
 void
@@ -659,17 +961,24 @@ hello_reader_free(struct hello_reader *r)
 	free(r->buf);
 	free(r->hs);
 	free(r->cert);
-	r->buf = r->hs = r->cert = NULL;
-	r->len = r->cap = r->hslen = r->hscap = 0;
-	r->ans.cert = NULL;
-	r->ans.cert_len = 0;
+	free(r->cookie);
+	free(r->pend);
+	r->buf = r->hs = r->cert = r->cookie = r->pend = NULL;
+	r->len = r->cap = r->hslen = r->hscap = r->plen = r->pcap = 0;
+	r->ans.cert = r->ans.cookie = NULL;
+	r->ans.cert_len = r->ans.cookie_len = 0;
 }
 
-/* The one place the reader's state changes (bar finish()). */
+/*
+ * The one place the reader's state changes (bar finish()). A final read
+ * stays final; only hello_reader_retry() starts one again, from RS_FINAL
+ * to RS_WAIT_SH, after a HelloRetryRequest.
+ */
 static void
 reader_enter(struct hello_reader *r, enum rstate st)
 {
-	if (r->state != RS_FINAL)
+	if (r->state != RS_FINAL || (st == RS_WAIT_SH &&
+	    r->ans.outcome == HELLO_HRR && !r->ans.retried))
 		r->state = st;
 }
 
@@ -699,6 +1008,20 @@ keep_cert(struct hello_reader *r, const uint8_t *der, size_t len)
 	return 0;
 }
 
+/* Keep a copy of a HelloRetryRequest's cookie (RFC 8446 §4.2.2). */
+static int
+keep_cookie(struct hello_reader *r, const uint8_t *p, size_t len)
+{
+	if (r->cookie != NULL)
+		return 0;
+	if ((r->cookie = malloc(len)) == NULL)
+		return -1;
+	memcpy(r->cookie, p, len);
+	r->ans.cookie = r->cookie;
+	r->ans.cookie_len = len;
+	return 0;
+}
+
 /* The ServerHello's extensions (RFC 5246 §7.4.1.4, RFC 8446 §4.2). */
 static const char *
 sh_extensions(struct hello_reader *r, struct rd *c, int hrr, int *have_sv,
@@ -706,8 +1029,8 @@ sh_extensions(struct hello_reader *r, struct rd *c, int hrr, int *have_sv,
 {
 	struct hello_answer	*a = &r->ans;
 	uint16_t		 seen[EXT_SEEN_MAX];
-	size_t			 nseen = 0, i, elen, blen;
-	const uint8_t		*body;
+	size_t			 nseen = 0, i, elen, blen, clen;
+	const uint8_t		*body, *cookie;
 	unsigned		 type;
 
 	elen = get16(c);
@@ -769,9 +1092,21 @@ sh_extensions(struct hello_reader *r, struct rd *c, int hrr, int *have_sv,
 		case EXT_ETM:
 			a->etm = 1;
 			break;
+		case EXT_COOKIE:
+			/* Only a HelloRetryRequest carries one (§4.2). */
+			if (!hrr) {
+				e.off = e.len;
+				break;
+			}
+			clen = get16(&e);
+			if ((cookie = get_bytes(&e, clen)) == NULL || clen == 0)
+				return "cookie length lies";
+			if (keep_cookie(r, cookie, clen) == -1)
+				return "out of memory";
+			break;
 		default:
-			/* Others (server_name, ec_point_formats, ALPN, cookie,
-			 * ...) carry nothing we judge. */
+			/* Others (server_name, ec_point_formats, ALPN, ...)
+			 * carry nothing we judge. */
 			e.off = e.len;
 			break;
 		}
@@ -845,18 +1180,24 @@ on_server_hello(struct hello_reader *r, const uint8_t *b, size_t n)
 	a->suite = suite;
 
 	if (version == VER_TLS13) {
+		/*
+		 * RFC 8446 §4.2.8: an HRR names a group offered with no share;
+		 * a ServerHello one we sent a share for. After our second
+		 * hello (one share, for the HRR's group) the caller compares
+		 * the groups: it judges a second HRR, too.
+		 */
 		if (hrr && have_ks) {
-			/* RFC 8446 §4.2.8: a group offered, with no share. */
 			if (!group_offered(q, ks))
 				return "HelloRetryRequest for a group never "
 				    "offered";
-			if (group_shared(q, ks))
+			if (!a->retried && group_shared(q, ks))
 				return "HelloRetryRequest for a group that "
 				    "had a share";
 		} else if (!hrr) {
 			if (!have_ks)
 				return "TLS 1.3 ServerHello without key_share";
-			if (!group_shared(q, ks))
+			if (a->retried ? !group_offered(q, ks) :
+			    !group_shared(q, ks))
 				return "key share for a group we sent none";
 		}
 		a->group = ks;
@@ -1294,6 +1635,24 @@ on_record(struct hello_reader *r, size_t need)
 	finish(r, HELLO_MALFORMED, "not a TLS record");
 }
 
+/*
+ * Bytes fed after a HelloRetryRequest, before hello_reader_retry(): kept
+ * to be read then, up to a record's worth.
+ */
+static void
+keep_pending(struct hello_reader *r, const uint8_t *data, size_t len)
+{
+	if (len == 0 || r->pend_over)
+		return;
+	if (len > PEND_MAX - r->plen ||
+	    grow(&r->pend, &r->pcap, r->plen + len, PEND_MAX) == -1) {
+		r->pend_over = 1;
+		return;
+	}
+	memcpy(r->pend + r->plen, data, len);
+	r->plen += len;
+}
+
 /* Copy the answer out; ans->cert points into the reader. */
 static enum hello_outcome
 answer(struct hello_reader *r, struct hello_answer *ans)
@@ -1341,6 +1700,67 @@ hello_read(struct hello_reader *r, const uint8_t *data, size_t len,
 		data += take;
 		len -= take;
 	}
+	if (r->ans.outcome == HELLO_HRR && !r->ans.retried)
+		keep_pending(r, data, len);
+	return answer(r, ans);
+}
+
+/*
+ * What came before our second ClientHello can answer nothing: only the
+ * change_cipher_spec of middlebox compatibility mode (RFC 8446 Appendix
+ * D.4) or an alert may be there. The type of every record that starts in
+ * the pending bytes is checked; NULL if they are fine.
+ */
+static const char *
+pending_check(const struct hello_reader *r)
+{
+	size_t	 off = 0;
+
+	if (r->pend_over)
+		return "too much data after the HelloRetryRequest";
+	if (r->hslen > 0)
+		return "handshake data after the HelloRetryRequest";
+	while (off < r->plen) {
+		if (r->pend[off] != CT_CCS && r->pend[off] != CT_ALERT)
+			return "data other than change_cipher_spec after the "
+			    "HelloRetryRequest";
+		if (r->plen - off < TLS_HDR)
+			break;
+		off += TLS_HDR + ((size_t)r->pend[off + 3] << 8 |
+		    r->pend[off + 4]);
+	}
+	return NULL;
+}
+
+enum hello_outcome
+hello_reader_retry(struct hello_reader *r, struct hello_answer *ans)
+{
+	struct hello_answer	*a = &r->ans, hrr;
+	const char		*why;
+	uint8_t			*pend;
+	size_t			 plen;
+
+	if (r->state != RS_FINAL || a->outcome != HELLO_HRR || a->retried)
+		return answer(r, ans);
+	hrr = *a;
+	reader_enter(r, RS_WAIT_SH);
+	answer_init(a);
+	a->record_version = hrr.record_version;
+	a->cookie = hrr.cookie;
+	a->cookie_len = hrr.cookie_len;
+	a->retried = 1;
+	a->hrr_suite = hrr.suite;
+	a->hrr_group = hrr.group;
+	if ((why = pending_check(r)) != NULL) {
+		finish(r, HELLO_MALFORMED, why);
+		return answer(r, ans);
+	}
+	pend = r->pend;
+	plen = r->plen;
+	r->pend = NULL;
+	r->plen = r->pcap = 0;
+	hello_read(r, pend, plen, NULL);
+	free(pend);
 	return answer(r, ans);
 }
 

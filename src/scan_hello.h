@@ -7,7 +7,9 @@
  *
  * Pure code: no sockets. The engine writes hello_build()'s bytes after the
  * STARTTLS 220 (or at once on implicit-TLS ports) and feeds every byte it
- * reads to hello_read() until that says the answer is complete.
+ * reads to hello_read() until that says the answer is complete. A TLS 1.3
+ * HelloRetryRequest can be followed through: hello_build_retry() makes the
+ * second ClientHello, hello_reader_retry() reads on to its answer.
  */
 #ifndef MX_SCAN_HELLO_H
 #define MX_SCAN_HELLO_H
@@ -104,6 +106,15 @@ struct hello_answer {
 	int		 warnings;	/* warning alerts before the
 					   ServerHello, skipped */
 	int		 ske_group_explicit; /* ECDHE SKE, explicit curve */
+	const uint8_t	*cookie;	/* HelloRetryRequest cookie (RFC 8446
+					   §4.2.2), into the reader; NULL if
+					   none */
+	size_t		 cookie_len;
+	int		 retried;	/* this answers our second ClientHello,
+					   sent after a HelloRetryRequest
+					   (hello_reader_retry()) */
+	uint16_t	 hrr_suite;	/* retried: the suite and group that */
+	uint16_t	 hrr_group;	/* HelloRetryRequest named */
 };
 
 /* Incremental reader state; fields private to scan_hello.c. */
@@ -124,6 +135,11 @@ struct hello_reader {
 	size_t		 hb_echoed;	/* heartbeat record length back */
 	int		 hb_started;
 	int		 hb_done;
+	uint8_t		*cookie;	/* copy of the HRR cookie */
+	uint8_t		*pend;		/* bytes after a HelloRetryRequest,
+					   read once the second hello is out */
+	size_t		 plen, pcap;
+	int		 pend_over;	/* more came than a record */
 };
 
 /* Build the ClientHello for req into out; returns its length, 0 if it
@@ -144,6 +160,43 @@ enum hello_outcome hello_close(struct hello_reader *r,
 	    struct hello_answer *ans);
 
 void	hello_reader_free(struct hello_reader *r);
+
+/*
+ * The second ClientHello after a HelloRetryRequest (RFC 8446 §4.1.2): the
+ * first one, first_len bytes as hello_build() wrote them, unchanged but
+ * for key_share, which then holds one share for group, and a cookie
+ * extension echoing the HelloRetryRequest's (§4.2.2) when cookie_len > 0;
+ * the padding is recomputed (RFC 7685). The record says TLS 1.2 (§5.1);
+ * if the first hello had a session id (middlebox compatibility mode,
+ * Appendix D.4) a change_cipher_spec record comes first, as OpenSSL
+ * sends it. Returns the length written to out, 0 if group is not in the
+ * first hello's supported_groups or hello_can_retry(group) is 0, first is
+ * not a TLS 1.3 hello of ours, or cap is too small.
+ */
+size_t	hello_build_retry(const uint8_t *first, size_t first_len,
+	    uint16_t group, const uint8_t *cookie, size_t cookie_len,
+	    uint8_t *out, size_t cap);
+
+/*
+ * 1 if a second ClientHello can carry a valid public value for group
+ * without a private key: the base point of x25519 and x448 (RFC 7748 §4),
+ * the generator of the NIST and brainpool curves (uncompressed), 2 for the
+ * RFC 7919 groups. Others (hybrids such as X25519MLKEM768) get no second
+ * hello.
+ */
+int	hello_can_retry(uint16_t group);
+
+/*
+ * The second ClientHello went out after hello_read() returned HELLO_HRR:
+ * read on to its answer, which then has retried set and the
+ * HelloRetryRequest's suite and group in hrr_suite and hrr_group (the
+ * caller judges whether they match). Bytes that came after the
+ * HelloRetryRequest, before our second hello, are read now: a
+ * change_cipher_spec or an alert may be among them, no handshake
+ * message. Returns the outcome so far, as hello_read(); once per reader.
+ */
+enum hello_outcome hello_reader_retry(struct hello_reader *r,
+	    struct hello_answer *ans);
 
 /*
  * Heartbleed (CVE-2014-0160), one probe: a heartbeat_request record whose

@@ -58,7 +58,8 @@ struct question {
 	int		 split;		/* candidates did not fit one hello */
 	uint16_t	 pair[2];	/* Q_ORDER: our first, the server's */
 	int		 reversed;	/* Q_ORDER: reversed list asked */
-	int		 kept;		/* Q_ORDER: and the choice was kept */
+	int		 with_dhe;	/* Q_WEAK, slow: asks the DHE question
+					   in the same hellos */
 	uint16_t	*cand;		/* candidate suites, rank order */
 	uint8_t		*mark;		/* M_* per candidate */
 	size_t		 ncand;
@@ -97,6 +98,9 @@ struct scan {
 	size_t		 nfirst[SCAN_VERSIONS];
 	uint16_t	 first_choice[SCAN_VERSIONS];
 	int		 hb_echo[SCAN_VERSIONS];	/* -1 not asked */
+	/* The version probe's choice, kept with its list reversed: server
+	 * order once a second suite of that list is known. */
+	uint16_t	 kept[SCAN_VERSIONS];
 	int		 aead_refused;
 	struct scan_result *res;
 };
@@ -233,6 +237,19 @@ scan_order_name(enum scan_order o)
 	return "unknown";
 }
 
+/*
+ * Behind a slow greeting (each connection costs seconds) only the main
+ * questions: every version, weakness classes (static key exchange, i.e.
+ * forward secrecy, among them) with DHE in the same hellos, and CBC-only
+ * and Heartbleed where they apply. Fallback SCSV, order, certificate
+ * types and groups would cost a round of their own.
+ */
+static int
+slow_main(const struct scan *s)
+{
+	return s->opts.slow && !s->opts.full;
+}
+
 /* Position of code in list, -1 if absent. */
 static int
 find16(uint16_t code, const uint16_t *list, size_t n)
@@ -329,6 +346,32 @@ order_note(struct scan *s, int vi, const uint16_t *offer, size_t n,
 	}
 }
 
+/*
+ * Server order: the version probe's choice was kept when the same list
+ * came reversed (kept[vi]), and the list holds another suite the version
+ * accepts, which a client order would then have taken.
+ */
+static void
+order_kept_check(struct scan *s, int vi)
+{
+	struct scan_version	*v = &s->res->v[vi];
+	uint16_t		 c0 = s->kept[vi];
+	char			 t[8];
+	int			 i;
+
+	if (c0 == 0 || v->order != SCAN_ORDER_UNKNOWN)
+		return;
+	for (i = 0; i < v->nsuites; i++)
+		if (v->suites[i] != c0 &&
+		    find16(v->suites[i], s->first[vi], s->nfirst[vi]) >= 0)
+			break;
+	if (i == v->nsuites)
+		return;
+	v->order = SCAN_ORDER_SERVER;
+	str_fmt(v->order_evidence, sizeof(v->order_evidence),
+	    "kept %s with our list reversed", suite_name(c0, t, sizeof(t)));
+}
+
 /* Add an accepted suite to a version; 1 if it was new. */
 static int
 ver_add_suite(struct scan *s, int vi, uint16_t code)
@@ -345,19 +388,43 @@ ver_add_suite(struct scan *s, int vi, uint16_t code)
 	v->classes_accepted |= suite_classes(code);
 	/* A new suite may prove the version probe's choice was the server's. */
 	order_note(s, vi, s->first[vi], s->nfirst[vi], s->first_choice[vi]);
+	order_kept_check(s, vi);
 	return 1;
 }
 
-/* Add a group to a list once; 1 if it was new. */
+/*
+ * Add a group to a list once; 1 if it was new. hrr_only: only a
+ * HelloRetryRequest named it; a later ServerHello for it clears that.
+ */
 static int
-groups_add(struct scan_groups *g, uint16_t code)
+groups_add(struct scan_groups *g, uint16_t code, int hrr_only)
 {
-	if (code == 0 || find16(code, g->codes, (size_t)g->n) >= 0)
+	int	 i;
+
+	if (code == 0)
 		return 0;
+	if ((i = find16(code, g->codes, (size_t)g->n)) >= 0) {
+		if (!hrr_only)
+			g->hrr_only[i] = 0;
+		return 0;
+	}
 	if (g->n >= SCAN_GROUPS_KEPT)
 		return 0;
+	g->hrr_only[g->n] = hrr_only != 0;
 	g->codes[g->n++] = code;
 	return 1;
+}
+
+/* A group's name, or its code when the table does not know it. */
+static const char *
+group_name(uint16_t code, char *tmp, size_t len)
+{
+	const struct named_group	*g = group_find(code);
+
+	if (g != NULL)
+		return g->name;
+	str_fmt(tmp, len, "0x%04x", code);
+	return tmp;
 }
 
 /* Set a version's state and evidence. */
@@ -451,6 +518,13 @@ keep_dhe(const struct suite *su)
 	return su->kx == KX_DHE;
 }
 
+/* Slow: the weakness drill and the DHE question in the same hellos. */
+static int
+keep_weak_dhe(const struct suite *su)
+{
+	return keep_weak(su) || keep_dhe(su);
+}
+
 /* GCM, CCM, ChaCha20-Poly1305. */
 static int
 keep_aead(const struct suite *su)
@@ -536,14 +610,40 @@ cand_build(struct question *q, int vi, int (*keep)(const struct suite *),
 	free(all);
 }
 
+/* The first question of that kind, or NULL. */
+static const struct question *
+q_kind(const struct scan *s, enum q_kind kind)
+{
+	int	 i;
+
+	for (i = 0; i < s->nq; i++)
+		if (s->q[i].kind == kind)
+			return &s->q[i];
+	return NULL;
+}
+
+/* Whether the DHE question is still open (its prime size unknown). */
+static int
+dhe_open(const struct scan *s)
+{
+	const struct question	*d = q_kind(s, Q_DHE);
+
+	return d != NULL && !d->done && s->res->dh_bits_min == 0;
+}
+
 /* Whether a still-open candidate is worth offering to q now. */
 static int
-cand_wanted(const struct question *q, uint16_t code)
+cand_wanted(const struct scan *s, const struct question *q, uint16_t code)
 {
-	if (q->kind == Q_WEAK || q->kind == Q_WEAK_LOW)
-		return (suite_classes(code) & SCAN_WEAK_CLASSES & ~q->known) !=
-		    0;
-	return 1;
+	const struct suite	*su;
+
+	if (q->kind != Q_WEAK && q->kind != Q_WEAK_LOW)
+		return 1;
+	if (suite_classes(code) & SCAN_WEAK_CLASSES & ~q->known)
+		return 1;
+	/* Slow: DHE suites ride along while their question is open. */
+	return q->with_dhe && (su = suite_find(code)) != NULL &&
+	    su->kx == KX_DHE && dhe_open(s);
 }
 
 /* Copy up to max_suites wanted open candidates into the slot. */
@@ -553,7 +653,7 @@ cand_offer(struct scan *s, struct question *q, struct slot *sl)
 	size_t	 i, n = 0;
 
 	for (i = 0; i < q->ncand; i++) {
-		if (q->mark[i] != M_OPEN || !cand_wanted(q, q->cand[i]))
+		if (q->mark[i] != M_OPEN || !cand_wanted(s, q, q->cand[i]))
 			continue;
 		if (n == (size_t)s->max_suites) {
 			q->split = 1;
@@ -599,12 +699,12 @@ cand_classes(const struct question *q)
 
 /* Whether any candidate is still open and wanted. */
 static int
-cand_left(const struct question *q)
+cand_left(const struct scan *s, const struct question *q)
 {
 	size_t	 i;
 
 	for (i = 0; i < q->ncand; i++)
-		if (q->mark[i] == M_OPEN && cand_wanted(q, q->cand[i]))
+		if (q->mark[i] == M_OPEN && cand_wanted(s, q, q->cand[i]))
 			return 1;
 	return 0;
 }
@@ -630,6 +730,8 @@ slot_hello(struct scan *s, struct slot *sl, int vi, unsigned flags,
 	if (vi == SCAN_V_TLS13) {
 		memcpy(sl->groups, groups13, sizeof(groups13));
 		r->ngroups = NELEM(groups13);
+		/* A HelloRetryRequest is followed by the second hello. */
+		sl->does |= SCAN_DO_RETRY;
 	} else if (vi >= SCAN_V_TLS10) {
 		memcpy(sl->groups, groups12, sizeof(groups12));
 		r->ngroups = NELEM(groups12);
@@ -703,14 +805,47 @@ make_ver(struct scan *s, struct question *q, struct slot *sl)
 	return 1;
 }
 
-/* The weakness drill at q->vi: every suite with a class not yet proven. */
+/*
+ * The drill is over: every class left (and, slow, every DHE suite while
+ * that question was open) was offered in full and refused.
+ */
+static void
+weak_refused(struct scan *s, struct question *q)
+{
+	struct question	*d;
+	int		 i;
+
+	s->res->v[q->vi].classes_tested |= q->known |
+	    (cand_classes(q) & SCAN_WEAK_CLASSES);
+	if (!q->with_dhe || !dhe_open(s))
+		return;
+	for (i = 0; i < s->nq; i++) {
+		d = &s->q[i];
+		if (d->kind != Q_DHE)
+			continue;
+		d->done = 1;
+		if (s->res->dhe == SCAN_TRI_UNTESTED)
+			s->res->dhe = SCAN_TRI_NO;
+	}
+}
+
+/*
+ * The weakness drill at q->vi: every suite with a class not yet proven.
+ * Slow: the DHE suites too while that question is open, so that one
+ * refusal answers both (a chosen DHE suite answers DHE; the drill goes on
+ * without it).
+ */
 static int
 make_weak(struct scan *s, struct question *q, struct slot *sl)
 {
 	int	 vi;
 
-	if (!q->started)
-		cand_build(q, q->vi, keep_weak, rank_weak);
+	if (!q->started) {
+		q->with_dhe = q->kind == Q_WEAK && slow_main(s) &&
+		    dhe_open(s);
+		cand_build(q, q->vi, q->with_dhe ? keep_weak_dhe : keep_weak,
+		    rank_weak);
+	}
 	if (q->kind == Q_WEAK)
 		q->known |= s->res->v[q->vi].classes_accepted;
 	else
@@ -718,12 +853,11 @@ make_weak(struct scan *s, struct question *q, struct slot *sl)
 			q->known |= s->res->v[vi].classes_accepted;
 	slot_hello(s, sl, q->vi, plain_flags(q->vi), 0, 0);
 	if (cand_offer(s, q, sl) == 0) {
-		/* Every class left was offered in full and refused. */
-		s->res->v[q->vi].classes_tested |= q->known |
-		    (cand_classes(q) & SCAN_WEAK_CLASSES);
+		weak_refused(s, q);
 		return 0;
 	}
-	str_fmt(sl->purpose, sizeof(sl->purpose), "weak suites at %s",
+	str_fmt(sl->purpose, sizeof(sl->purpose), "weak suites%s at %s",
+	    q->with_dhe && dhe_open(s) ? " and DHE" : "",
 	    version_name(vers[q->vi]));
 	return 1;
 }
@@ -1132,8 +1266,9 @@ q_status(struct scan *s, struct question *q)
 	case Q_VER:
 		if (res->v[q->vi].state != SCAN_UNTESTED)
 			return q_na(q);
-		/* Slow: a refused TLS 1.1 hello answers for all below it. */
-		if (s->opts.slow && !s->opts.full &&
+		/* Slow: TLS 1.1 refused with protocol_version answers for
+		 * all below it (answer_ver()); wait for it. */
+		if (slow_main(s) &&
 		    (q->vi == SCAN_V_TLS10 || q->vi == SCAN_V_SSL3) &&
 		    res->v[q->vi + 1].state == SCAN_UNTESTED)
 			return QS_BLOCKED;
@@ -1142,6 +1277,8 @@ q_status(struct scan *s, struct question *q)
 	case Q_DHE:
 	case Q_AEAD:
 	case Q_CERT:
+		if (q->kind == Q_CERT && slow_main(s))
+			return q_na(q);
 		if ((st = resolve_best(s, q)) != QS_READY)
 			return st;
 		if (q->kind == Q_AEAD && (q->vi != SCAN_V_TLS12 ||
@@ -1150,6 +1287,10 @@ q_status(struct scan *s, struct question *q)
 		if (q->kind == Q_DHE) {
 			if (res->dh_bits_min > 0)
 				return q_na(q);
+			/* Slow: asked within the weakness drill first. */
+			if (s->qweak >= 0 && s->q[s->qweak].with_dhe &&
+			    !s->q[s->qweak].done)
+				return QS_BLOCKED;
 			if (s->opts.full) {
 				e = q_find(s, Q_ENUM, q->vi);
 				if (e != NULL && !e->done)
@@ -1165,8 +1306,8 @@ q_status(struct scan *s, struct question *q)
 			return cert_status(s, q);
 		return QS_READY;
 	case Q_WEAK_LOW:
-		if (s->opts.slow || (best = legacy_best(s)) == VI_UNKNOWN)
-			return s->opts.slow ? q_na(q) : QS_BLOCKED;
+		if (slow_main(s) || (best = legacy_best(s)) == VI_UNKNOWN)
+			return slow_main(s) ? q_na(q) : QS_BLOCKED;
 		if (best == VI_NONE || q->vi >= best ||
 		    res->v[q->vi].state != SCAN_ACCEPTED)
 			return q_na(q);
@@ -1181,9 +1322,14 @@ q_status(struct scan *s, struct question *q)
 	case Q_SCSV:
 		if (res->scsv != SCAN_TRI_UNTESTED)
 			return q_na(q);
+		if (slow_main(s)) {
+			str_copy(res->scsv_evidence, sizeof(res->scsv_evidence),
+			    "not tested: slow greeting, main questions only");
+			return q_na(q);
+		}
 		return tls_decided(s) ? QS_READY : QS_BLOCKED;
 	case Q_ORDER:
-		if (q->vi == SCAN_V_TLS13 && s->opts.slow && !s->opts.full)
+		if (slow_main(s))
 			return q_na(q);
 		if ((st = resolve_best(s, q)) != QS_READY)
 			return st;
@@ -1225,7 +1371,7 @@ q_status(struct scan *s, struct question *q)
 		return QS_READY;
 	case Q_GROUPS13:
 	case Q_GROUPS12:
-		if (s->opts.slow && !s->opts.full)
+		if (slow_main(s))
 			return q_na(q);
 		if (res->v[q->vi].state == SCAN_UNTESTED)
 			return QS_BLOCKED;
@@ -1244,6 +1390,52 @@ q_status(struct scan *s, struct question *q)
 }
 
 /*
+ * The answer to our second hello against the HelloRetryRequest before it
+ * (RFC 8446 §4.1.4): no second HelloRetryRequest, and a ServerHello with
+ * the same version, suite and group (§4.2.8). 0 if it holds.
+ */
+static int
+check_retried(const struct hello_req *r, const struct hello_answer *a,
+    char *why, size_t len)
+{
+	char	 t1[8], t2[8];
+
+	if (r->version != VER_TLS13 ||
+	    find16(a->hrr_suite, r->suites, r->nsuites) < 0 ||
+	    a->hrr_group == 0 ||
+	    find16(a->hrr_group, r->groups, r->ngroups) < 0) {
+		str_copy(why, len, "HelloRetryRequest names a suite or group "
+		    "not offered");
+		return -1;
+	}
+	if (a->outcome == HELLO_HRR) {
+		str_copy(why, len, "second HelloRetryRequest (RFC 8446 "
+		    "§4.1.4)");
+		return -1;
+	}
+	if (a->outcome != HELLO_SERVER_HELLO)
+		return 0;
+	if (a->version != VER_TLS13) {
+		str_fmt(why, len, "ServerHello %s after a HelloRetryRequest "
+		    "for TLSv1.3", version_name(a->version));
+		return -1;
+	}
+	if (a->suite != a->hrr_suite) {
+		str_fmt(why, len, "ServerHello chose %s after a "
+		    "HelloRetryRequest for %s", suite_name(a->suite, t1,
+		    sizeof(t1)), suite_name(a->hrr_suite, t2, sizeof(t2)));
+		return -1;
+	}
+	if (a->group != a->hrr_group) {
+		str_fmt(why, len, "ServerHello group %s after a "
+		    "HelloRetryRequest for %s", group_name(a->group, t1,
+		    sizeof(t1)), group_name(a->hrr_group, t2, sizeof(t2)));
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Check an answer against the hello it answers: a server naming what was
  * not offered proves nothing and is kept as an anomaly.
  */
@@ -1255,6 +1447,8 @@ check_answer(const struct slot *sl, const struct hello_answer *a, char *why,
 	const struct suite	*su;
 	char			 t[8];
 
+	if (a->retried && check_retried(r, a, why, len) == -1)
+		return VD_BAD;
 	switch (a->outcome) {
 	case HELLO_SERVER_HELLO:
 		if (scan_vidx(a->version) < SCAN_V_SSL3 ||
@@ -1380,7 +1574,7 @@ learn(struct scan *s, const struct slot *sl, enum verdict vd,
 		if (sl->full_ctx)
 			order_note(s, SCAN_V_TLS13, sl->suites,
 			    sl->req.nsuites, a->suite);
-		groups_add(&res->groups13, a->group);
+		groups_add(&res->groups13, a->group, 1);
 		return;
 	}
 	if (vd != VD_SH || sl->req.version == VER_SSL2 ||
@@ -1391,7 +1585,7 @@ learn(struct scan *s, const struct slot *sl, enum verdict vd,
 	if (sl->full_ctx)
 		order_note(s, vi, sl->suites, sl->req.nsuites, a->suite);
 	if (vi == SCAN_V_TLS13) {
-		groups_add(&res->groups13, a->group);
+		groups_add(&res->groups13, a->group, 0);
 		return;
 	}
 	/* The extras: a TLS <= 1.2 ServerHello echoes what it supports. */
@@ -1430,7 +1624,7 @@ learn(struct scan *s, const struct slot *sl, enum verdict vd,
 			*min = a->dh_bits;
 	}
 	if (su->kx == KX_ECDHE && a->group != 0)
-		groups_add(&res->groups12, a->group);
+		groups_add(&res->groups12, a->group, 0);
 }
 
 /* Record the version probe's offer and choice for later order proofs. */
@@ -1464,7 +1658,7 @@ static int
 answer_ver(struct scan *s, struct question *q, const struct slot *sl,
     enum verdict vd, const struct hello_answer *a, const char *why)
 {
-	char	 ev[SCAN_EVIDENCE_MAX], t[8];
+	char	 ev[SCAN_EVIDENCE_MAX], t[8], g[8];
 	int	 vi = q->vi, k;
 
 	switch (vd) {
@@ -1476,9 +1670,16 @@ answer_ver(struct scan *s, struct question *q, const struct slot *sl,
 			break;
 		}
 		if (a->version == vers[vi]) {
-			str_fmt(ev, sizeof(ev), "ServerHello %s %s",
-			    version_name(a->version),
-			    suite_name(a->suite, t, sizeof(t)));
+			if (a->retried)
+				str_fmt(ev, sizeof(ev), "ServerHello %s %s, %s "
+				    "after a HelloRetryRequest",
+				    version_name(a->version),
+				    suite_name(a->suite, t, sizeof(t)),
+				    group_name(a->group, g, sizeof(g)));
+			else
+				str_fmt(ev, sizeof(ev), "ServerHello %s %s",
+				    version_name(a->version),
+				    suite_name(a->suite, t, sizeof(t)));
 			ver_set(s, vi, SCAN_ACCEPTED, 0, ev);
 			first_keep(s, vi, sl, a->suite);
 			break;
@@ -1496,8 +1697,11 @@ answer_ver(struct scan *s, struct question *q, const struct slot *sl,
 			ver_infer(s, k, ev);
 		break;
 	case VD_HRR:
-		str_fmt(ev, sizeof(ev), "HelloRetryRequest %s %s",
-		    version_name(VER_TLS13), suite_name(a->suite, t, sizeof(t)));
+		/* why: what became of the second hello, if one went out. */
+		str_fmt(ev, sizeof(ev), "HelloRetryRequest %s %s for %s%s%s",
+		    version_name(VER_TLS13), suite_name(a->suite, t, sizeof(t)),
+		    group_name(a->group, g, sizeof(g)), why[0] ? "; " : "",
+		    why);
 		ver_set(s, vi, SCAN_ACCEPTED, 0, ev);
 		first_keep(s, vi, sl, a->suite);
 		break;
@@ -1515,16 +1719,23 @@ answer_ver(struct scan *s, struct question *q, const struct slot *sl,
 		if (vi != SCAN_V_SSL2 && (vd == VD_CLOSED ||
 		    a->alert_desc != 70)) {
 			cand_refuse(q, sl);
-			if (cand_left(q))
+			if (cand_left(s, q))
 				return 1;
 		}
 		refusal_text(vd, a, ev, sizeof(ev));
 		ver_set(s, vi, SCAN_REJECTED, 0, ev);
-		if (s->opts.slow && !s->opts.full &&
+		/*
+		 * Slow: protocol_version to a hello offering every suite up
+		 * to vi says the server has no version up to vi (RFC 5246
+		 * E.1: else it answers with its highest one below ours). No
+		 * other refusal says that much.
+		 */
+		if (slow_main(s) && vd == VD_ALERT &&
+		    a->alert_desc == 70 &&
 		    (vi == SCAN_V_TLS11 || vi == SCAN_V_TLS10)) {
-			str_fmt(ev, sizeof(ev), "not probed: %s refused, so is "
-			    "anything lower (RFC 5246 E.1)",
-			    version_name(vers[vi]));
+			str_fmt(ev, sizeof(ev), "not probed: %s refused with "
+			    "protocol_version, so is anything lower (RFC 5246 "
+			    "E.1)", version_name(vers[vi]));
 			for (k = vi - 1; k >= SCAN_V_SSL3; k--)
 				ver_infer(s, k, ev);
 		}
@@ -1564,17 +1775,6 @@ subset_refused(struct scan *s, struct question *q)
 		    &s->res->cert_ecdsa, 0);
 }
 
-/* Server order: the choice survived our list being reversed. */
-static void
-order_kept(struct scan_version *v, uint16_t c0)
-{
-	char	 t[8];
-
-	v->order = SCAN_ORDER_SERVER;
-	str_fmt(v->order_evidence, sizeof(v->order_evidence),
-	    "kept %s with our list reversed", suite_name(c0, t, sizeof(t)));
-}
-
 /* The order question's answer. */
 static void
 answer_order(struct scan *s, struct question *q, const struct slot *sl,
@@ -1596,22 +1796,22 @@ answer_order(struct scan *s, struct question *q, const struct slot *sl,
 			    suite_name(a->suite, t1, sizeof(t1)),
 			    suite_name(q->pair[1], t2, sizeof(t2)));
 			q->done = 1;
-		} else if (v->nsuites >= 2)
-			order_kept(v, q->pair[1]);
-		else
-			q->kept = 1;	/* server order, or one suite */
+		} else {
+			/* Server order, or one suite: a second one decides. */
+			s->kept[q->vi] = q->pair[1];
+			order_kept_check(s, q->vi);
+		}
 		return;
 	}
 	if (!sl->pair) {
-		if (chose && q->kept && v->order == SCAN_ORDER_UNKNOWN) {
-			order_kept(v, q->pair[1]);
+		/* A second suite: ver_add_suite() may have proved it. */
+		if (chose && v->order != SCAN_ORDER_UNKNOWN)
 			q->done = 1;
-		}
 		if (chose)
 			return;		/* two suites now: ask the pair */
 		if (vd == VD_ALERT || vd == VD_CLOSED) {
 			cand_refuse(q, sl);
-			if (cand_left(q))
+			if (cand_left(s, q))
 				return;
 			/* Nothing but the known suite: the list is all. */
 			if (v->nsuites == 1)
@@ -1666,10 +1866,9 @@ q_answer(struct scan *s, struct question *q, const struct slot *sl,
 		}
 		if (refused) {
 			cand_refuse(q, sl);
-			if (cand_left(q))
+			if (cand_left(s, q))
 				return;
-			res->v[q->vi].classes_tested |= q->known |
-			    (cand_classes(q) & SCAN_WEAK_CLASSES);
+			weak_refused(s, q);
 		}
 		q->done = 1;
 		return;
@@ -1684,7 +1883,7 @@ q_answer(struct scan *s, struct question *q, const struct slot *sl,
 			q->done = 1;
 			return;
 		}
-		if (!cand_left(q))
+		if (!cand_left(s, q))
 			enum_finish(s, q);
 		return;
 	case Q_DHE:
@@ -1692,7 +1891,7 @@ q_answer(struct scan *s, struct question *q, const struct slot *sl,
 	case Q_CERT:
 		if (refused) {
 			cand_refuse(q, sl);
-			if (cand_left(q))
+			if (cand_left(s, q))
 				return;
 			subset_refused(s, q);
 		} else if (!chose && q->kind == Q_CERT)
@@ -1807,13 +2006,40 @@ slot_release(struct scan *s, struct slot *sl)
 	s->out--;
 }
 
+/*
+ * No ServerHello to our second hello, an alert or the end of the
+ * connection instead: the HelloRetryRequest stays the answer, as when no
+ * second hello could go out (its key share may be what the server did not
+ * like); what came instead goes into note.
+ */
+static const struct hello_answer *
+retry_refused(const struct hello_answer *a, struct hello_answer *hrr,
+    char *note, size_t len)
+{
+	char	 ev[SCAN_EVIDENCE_MAX];
+
+	if (!a->retried || (a->outcome != HELLO_ALERT &&
+	    a->outcome != HELLO_CLOSED))
+		return a;
+	refusal_text(a->outcome == HELLO_ALERT ? VD_ALERT : VD_CLOSED, a, ev,
+	    sizeof(ev));
+	str_fmt(note, len, "second hello: %s", ev);
+	*hrr = *a;
+	hrr->outcome = HELLO_HRR;
+	hrr->retried = 0;
+	hrr->version = VER_TLS13;
+	hrr->suite = a->hrr_suite;
+	hrr->group = a->hrr_group;
+	return hrr;
+}
+
 /* End a probe with an answer (or, silent, without one). */
 static int
 feed(struct scan *s, int id, const struct hello_answer *a, enum scan_hb hb,
     int silent)
 {
 	struct slot		*sl;
-	struct hello_answer	 none;
+	struct hello_answer	 none, hrr;
 	enum verdict		 vd;
 	char			 why[SCAN_EVIDENCE_MAX];
 
@@ -1827,6 +2053,7 @@ feed(struct scan *s, int id, const struct hello_answer *a, enum scan_hb hb,
 	}
 	why[0] = '\0';
 	s->streak = 0;
+	a = retry_refused(a, &hrr, why, sizeof(why));
 	vd = silent ? VD_SILENT : check_answer(sl, a, why, sizeof(why));
 	if (vd == VD_BAD)
 		anomaly(s, why);

@@ -37,6 +37,14 @@
  *  - After the hello is written: EOF or reset → hello_close() and feed
  *    that answer; no complete answer before the timeout →
  *    SCAN_FAIL_SILENT.
+ *  - HelloRetryRequest: if p.does has SCAN_DO_RETRY and the answer is
+ *    HELLO_HRR, build the second ClientHello with hello_build_retry()
+ *    from the first hello's bytes and the answer's group and cookie; if
+ *    that gives one, write it on the same connection, call
+ *    hello_reader_retry() and feed the bytes that follow as before (a
+ *    connection that ends first: feed the HelloRetryRequest). The answer
+ *    fed is then the one to the second hello (ans.retried set); the
+ *    planner checks it against the HelloRetryRequest (RFC 8446 §4.1.4).
  *  - Heartbleed: if p.does has SCAN_DO_HEARTBLEED and the answer is a
  *    HELLO_SERVER_HELLO with ans.heartbeat and ans.done_seen, keep the
  *    connection, send one heartbeat record (RFC 6520 §4: content type 24,
@@ -59,7 +67,8 @@
  * What the planner expects of the builder: an SSLv2 request has
  * nsuites 0 (the builder offers every ssl2_kinds entry); a TLS 1.3
  * request gets key shares only for x25519 and secp256r1 when listed, so a
- * list without them draws a HelloRetryRequest naming the server's group.
+ * list without them draws a HelloRetryRequest naming the server's group,
+ * which the second hello then confirms.
  */
 #ifndef MX_SCAN_PLAN_H
 #define MX_SCAN_PLAN_H
@@ -71,7 +80,8 @@
 #include "scan_suites.h"
 
 #define SCAN_CAP_DEFAULT	20	/* probe connections, default inspection */
-#define SCAN_CAP_SLOW		8	/* slow greeting: 4 rounds of 2 */
+#define SCAN_CAP_SLOW		7	/* slow greeting: main questions only
+					   (a good server: 5, in 3 rounds) */
 #define SCAN_CAP_FULL		200	/* --ciphers full */
 #define SCAN_CAP_MAX		1000	/* ceiling for opts.max_conns */
 #define SCAN_PARALLEL_DEFAULT	2	/* probes out at once per address */
@@ -95,7 +105,9 @@ enum scan_vidx { SCAN_V_SSL2, SCAN_V_SSL3, SCAN_V_TLS10, SCAN_V_TLS11,
 
 struct scan_opts {
 	int		 full;		/* --ciphers full: enumerate every suite */
-	int		 slow;		/* greeting takes > ~1 s: shrink the plan */
+	int		 slow;		/* greeting takes > ~1 s: the main
+					   questions only (no SCSV, order,
+					   certificate types, groups) */
 	int		 max_conns;	/* hard cap per address; 0 = by mode */
 	int		 parallel;	/* probes out at once; 0 = default (2) */
 	int		 max_suites;	/* per hello; 0 = HELLO_SUITES_MAX */
@@ -106,6 +118,7 @@ struct scan_opts {
 enum scan_step { SCAN_PROBE, SCAN_WAIT, SCAN_DONE };
 
 #define SCAN_DO_HEARTBLEED	0x01	/* run the heartbeat step, see above */
+#define SCAN_DO_RETRY		0x02	/* follow a HelloRetryRequest, above */
 
 /* One probe connection to make. */
 struct scan_probe {
@@ -178,6 +191,10 @@ struct scan_groups {
 	uint16_t	 codes[SCAN_GROUPS_KEPT];	/* as found */
 	int		 n;
 	int		 complete;	/* the list is every accepted group */
+	/* TLS 1.3: 1 where only a HelloRetryRequest named the group (no
+	 * second hello was possible, or it got no ServerHello); 0 where a
+	 * ServerHello confirmed it. */
+	uint8_t		 hrr_only[SCAN_GROUPS_KEPT];
 };
 
 /* A leaf certificate the server showed (TLS <= 1.2 only). */

@@ -8,8 +8,9 @@
 #
 # Writes RESULTDIR/<n>.result ("passed failed") for each binary, h<n>.result
 # (hostile servers), s<n>.result (tests/scan/run.sh: deep TLS inspection vs
-# the lab's ground truth and scanfake), and RESULTDIR/dane.result for
-# tests/dane-compare.sh.
+# the lab's ground truth and scanfake), and for the first binary
+# RESULTDIR/dane.result (tests/dane-compare.sh) and peers.result
+# (tests/scan/compare-peers.sh: versions and suites vs sslscan).
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 RES=$1
@@ -41,6 +42,10 @@ for mx in "$@"; do
 		echo "== DANE verdicts of $mx vs posttls-finger -l dane"
 		RESULT_FILE="$RES/dane.result" "$HERE/dane-compare.sh" "$mx" "$LAB" || rc=1
 		[ -s "$RES/dane.result" ] || echo "0 1" >"$RES/dane.result"
+		# Accepted versions and suites vs sslscan (testssl.sh: bench).
+		echo "== versions and suites of $mx vs sslscan"
+		RESULT_FILE="$RES/peers.result" "$HERE/scan/compare-peers.sh" "$mx" "$LAB" | grep -v '^ok' || true
+		[ -s "$RES/peers.result" ] || echo "0 1" >"$RES/peers.result"
 	fi
 done
 "$HERE/lab/lab" stop "$LAB"

@@ -3,7 +3,11 @@
  * is what a server sends after our hello; it goes to readers for a few
  * fixed hellos, whole and split at a point derived from the input, and both
  * must agree. The heartbeat reader and hello_close() get it too, and a
- * hello built from the input's first bytes must be well-formed.
+ * hello built from the input's first bytes must be well-formed. A
+ * HelloRetryRequest in the first part is followed as the engine does: the
+ * second hello is built (and must be well-formed), the reader reads on
+ * with the rest. The second-hello builder also gets the input as a first
+ * hello: it must refuse it or build a well-formed one.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +26,9 @@ static const uint16_t suites13[] = { 0x1301, 0x1302, 0x1303, 0xc02f,
 static const uint16_t suites_ssl3[] = { 0x0005, 0x0004, 0x000a, 0x002f,
     0x0003 };
 static const uint16_t groups13[] = { 29, 23, 24, 256 };
+static const uint16_t groups13_all[] = { 0x001d, 0x0017, 0x0018, 0x0019,
+    0x001e, 0x11ec, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0x001f,
+    0x0020, 0x0021 };
 
 static const struct hello_req reqs[] = {
 	{ .version = VER_TLS12, .suites = suites12,
@@ -39,6 +46,10 @@ static const struct hello_req reqs[] = {
 	{ .version = VER_SSL3, .suites = suites_ssl3,
 	  .nsuites = NELEM(suites_ssl3), .flags = HELLO_F_WANT_CERT },
 	{ .version = VER_SSL2 },
+	/* As the planner's TLS 1.3 probes: only 1.3, its groups. */
+	{ .version = VER_TLS13, .min_version = VER_TLS13, .suites = suites13,
+	  .nsuites = 3, .groups = groups13_all, .ngroups = NELEM(groups13_all),
+	  .sni = "mx.example.test" },
 };
 
 static int
@@ -82,6 +93,12 @@ check_answer(const struct hello_req *q, enum hello_outcome o,
 	if (o == HELLO_HRR)
 		CHECK(q->version == VER_TLS13 && a->version == VER_TLS13 &&
 		    !a->sh_seen);
+	CHECK((a->cookie == NULL) == (a->cookie_len == 0));
+	if (a->retried) {
+		CHECK(q->version == VER_TLS13 && o != HELLO_SSL2);
+		CHECK(offered(q->suites, q->nsuites, a->hrr_suite));
+		CHECK(a->hrr_group != 0);
+	}
 	if (o == HELLO_SSL2)
 		CHECK(q->version == VER_SSL2 && a->version == VER_SSL2);
 	if (a->done_seen)
@@ -150,6 +167,83 @@ fuzz_build(const uint8_t *data, size_t size)
 	    n - 9);
 }
 
+/*
+ * A second hello as hello_build_retry() writes it: maybe the CCS, then one
+ * record of one ClientHello whose lengths agree.
+ */
+static void
+check_retry_hello(const uint8_t *out, size_t n, size_t cap)
+{
+	CHECK(n <= cap);
+	if (n == 0)
+		return;
+	if (out[0] == 20) {
+		CHECK(n > 6 && out[1] == 3 && out[2] == 3 && out[3] == 0 &&
+		    out[4] == 1 && out[5] == 1);
+		out += 6;
+		n -= 6;
+	}
+	CHECK(n > 9 && out[0] == 22 && out[1] == 3 && out[2] == 3 &&
+	    out[5] == 1);
+	CHECK(((size_t)out[3] << 8 | out[4]) == n - 5 && n - 5 <= 16384);
+	CHECK(((size_t)out[6] << 16 | (size_t)out[7] << 8 | out[8]) ==
+	    n - 9);
+}
+
+/* The input's first part to a TLS 1.3 hello; an HRR is followed. */
+static void
+fuzz_retry(const struct hello_req *q, const uint8_t *data, size_t size,
+    size_t cut)
+{
+	static uint8_t		 first[HELLO_OUT_MAX], out[HELLO_OUT_MAX];
+	struct hello_reader	 r;
+	struct hello_answer	 a;
+	enum hello_outcome	 o;
+	size_t			 n1, n2;
+
+	hello_reader_init(&r, q);
+	o = hello_read(&r, data, cut, &a);
+	check_answer(q, o, &a);
+	if (o == HELLO_HRR) {
+		n1 = hello_build(q, first, sizeof(first));
+		CHECK(n1 > 0);
+		n2 = hello_build_retry(first, n1, a.group, a.cookie,
+		    a.cookie_len, out, sizeof(out));
+		check_retry_hello(out, n2, sizeof(out));
+		CHECK(n2 > 0 || !hello_can_retry(a.group) ||
+		    a.cookie_len > 8000);
+		if (n2 > 0) {
+			o = hello_reader_retry(&r, &a);
+			check_answer(q, o, &a);
+			CHECK(a.retried);
+		}
+	}
+	o = hello_read(&r, data + cut, size - cut, &a);
+	check_answer(q, o, &a);
+	o = hello_close(&r, &a);
+	check_answer(q, o, &a);
+	CHECK(o != HELLO_NEED_MORE);
+	hello_reader_free(&r);
+}
+
+/* The input as a first hello to hello_build_retry(). */
+static void
+fuzz_retry_build(const uint8_t *data, size_t size)
+{
+	static uint8_t	 out[HELLO_OUT_MAX];
+	uint16_t	 g;
+	size_t		 n, cap, cl;
+
+	if (size < 4)
+		return;
+	g = (uint16_t)(data[0] << 8 | data[1]);
+	cl = data[2] % 16;
+	cap = data[3] & 1 ? sizeof(out) : data[3] * 64u;
+	n = hello_build_retry(data + 4, size - 4, g, cl > 0 ? data : NULL,
+	    cl > size ? size : cl, out, cap);
+	check_retry_hello(out, n, cap);
+}
+
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
 int
@@ -195,6 +289,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		hello_reader_free(&r1);
 		hello_reader_free(&r2);
 	}
+	fuzz_retry(&reqs[3], data, size, cut);
+	fuzz_retry(&reqs[6], data, size, cut);
 	fuzz_build(data, size);
+	fuzz_retry_build(data, size);
 	return 0;
 }

@@ -3,8 +3,10 @@
  * servers. The input is a sequence of answers, each a 2-byte length and
  * that many bytes (a length of 0xffff means "the connection failed", the
  * next byte says how); every probe the planner hands out gets the next
- * answer through the real reader. Whatever the answers, the planner must
- * finish within its connection cap and give a well-formed result.
+ * answer through the real reader (a HelloRetryRequest is followed by the
+ * second hello, the rest of the answer read after it). Whatever the
+ * answers, the planner must finish within its connection cap and give a
+ * well-formed result.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,23 +48,35 @@ next_answer(const uint8_t **d, size_t *n, const uint8_t **ans, size_t *len,
 	return 1;
 }
 
-/* One probe: build its hello, read the answer, feed the planner. */
+/*
+ * One probe: build its hello, read the answer in two parts, follow a
+ * HelloRetryRequest as the engine does (SCAN_DO_RETRY), feed the planner.
+ */
 static void
 answer(struct scan *s, const struct scan_probe *p, const uint8_t *a,
     size_t len)
 {
-	static uint8_t		 out[HELLO_OUT_MAX];
+	static uint8_t		 out[HELLO_OUT_MAX], second[HELLO_OUT_MAX];
 	struct hello_reader	 r;
 	struct hello_answer	 ans;
-	size_t			 half = len / 2;
+	enum hello_outcome	 o = HELLO_NEED_MORE;
+	size_t			 half = len / 2, n, k;
 
-	if (hello_build(&p->req, out, sizeof(out)) == 0) {
+	if ((n = hello_build(&p->req, out, sizeof(out))) == 0) {
 		CHECK(scan_fail(s, p->id, SCAN_FAIL_BUILD) == 0);
 		return;
 	}
 	hello_reader_init(&r, &p->req);
-	if (hello_read(&r, a, half, &ans) == HELLO_NEED_MORE &&
-	    hello_read(&r, a + half, len - half, &ans) == HELLO_NEED_MORE)
+	for (k = 0; k < 2 && o == HELLO_NEED_MORE; k++) {
+		o = k == 0 ? hello_read(&r, a, half, &ans) :
+		    hello_read(&r, a + half, len - half, &ans);
+		if (o == HELLO_HRR && !ans.retried &&
+		    (p->does & SCAN_DO_RETRY) && hello_build_retry(out, n,
+		    ans.group, ans.cookie, ans.cookie_len, second,
+		    sizeof(second)) > 0)
+			o = hello_reader_retry(&r, &ans);
+	}
+	if (o == HELLO_NEED_MORE)
 		hello_close(&r, &ans);
 	CHECK(scan_feed(s, p->id, &ans) == 0);
 	hello_reader_free(&r);
@@ -107,6 +121,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (k = 0; k < SCAN_VERSIONS; k++)
 		CHECK(res->v[k].nsuites >= 0 &&
 		    res->v[k].nsuites <= SCAN_SUITES_KEPT);
+	CHECK(res->groups13.n >= 0 && res->groups13.n <= SCAN_GROUPS_KEPT);
+	for (k = 0; k < res->groups13.n; k++)
+		CHECK(res->groups13.hrr_only[k] <= 1);
 	scan_result_free(res);
 	scan_free(s);
 	return 0;

@@ -86,6 +86,11 @@ case_ good 0 "" '.tested_addresses == 2' \
     '.hosts[0].addresses[0].ehlo_tls != null' \
     '.hosts[0].addresses[0].tls.chain[0].spki_sha256 | test("^[0-9a-f]{64}$")' \
     '.schema_version == 1' \
+    '.hosts[0].addresses[0].scan_connections | length > 5' \
+    '(.hosts[0].addresses[0].scan_connections | length) ==
+     .hosts[0].addresses[0].scan.connections.used' \
+    '.hosts[0].addresses[0].scan_connections[] | select(.purpose ==
+     "TLSv1.2 support") | .answer | startswith("ServerHello TLSv1.2 ")' \
     -- $R $P "$LAB_PORT_GOOD" "$H"
 case_ notls 2 "starttls.missing:fail" '.tested_addresses == 2' \
     -- $R $P "$LAB_PORT_NOTLS" "$H"
@@ -140,7 +145,7 @@ case_ postscreen 0 "" \
     -- $R $P "$LAB_PORT_POSTSCREEN" "$U"
 # --scan-pause: each inspection connection starts at least that long after
 # the one before, so n connections take (n - 1) pauses; still complete.
-case_ scan-pause 0 "" \
+case_ scan-pause 0 "dane.tlsa.insecure:info" \
     '.hosts[0].addresses[0].scan.connections.used >= 5' \
     '.hosts[0].addresses[0].scan.aborted == null' \
     '.hosts[0].addresses[0].scan.connections.used as $n |

@@ -36,8 +36,10 @@
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
+#include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/obj_mac.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
@@ -82,7 +84,11 @@
 #define EXT_POINTS	11
 #define EXT_SIGALGS	13
 #define EXT_HEARTBEAT	15
+#define EXT_PADDING	21
+#define EXT_PSK		41
+#define EXT_EARLY_DATA	42
 #define EXT_VERSIONS	43
+#define EXT_COOKIE	44
 #define EXT_KEY_SHARE	51
 #define EXT_RENEG	0xff01
 
@@ -164,14 +170,15 @@ struct group {
 	uint16_t	 code;
 	const char	*name;
 	size_t		 keylen;	/* key_share / ECPoint bytes */
+	int		 nid;		/* OpenSSL curve, 0 for X25519/X448 */
 };
 
 static const struct group groups[] = {
-	{ 0x0017, "secp256r1", 65 },
-	{ 0x0018, "secp384r1", 97 },
-	{ 0x0019, "secp521r1", 133 },
-	{ 0x001d, "x25519", 32 },
-	{ 0x001e, "x448", 56 },
+	{ 0x0017, "secp256r1", 65, NID_X9_62_prime256v1 },
+	{ 0x0018, "secp384r1", 97, NID_secp384r1 },
+	{ 0x0019, "secp521r1", 133, NID_secp521r1 },
+	{ 0x001d, "x25519", 32, 0 },
+	{ 0x001e, "x448", 56, 0 },
 };
 
 /* What a profile does beyond negotiating (bit flags). */
@@ -188,6 +195,7 @@ static const struct group groups[] = {
 #define F_SPLIT		0x00400	/* every handshake byte its own record */
 #define F_COALESCE	0x00800	/* the whole flight in one record */
 #define F_WARN_ALERT	0x01000	/* warning unrecognized_name first */
+#define F_COOKIE	0x02000	/* HelloRetryRequest with a cookie */
 
 /* Profiles that do not negotiate at all, or lie. */
 enum quirk {
@@ -266,7 +274,7 @@ static const struct profile profiles[] = {
 	MODERN("modern-implicit", "modern, TLS at once (like port 465)",
 	    F_IMPLICIT),
 	{ "tls13-hrr", "TLS 1.3 only, secp384r1 only: HRR for other shares",
-	    Q_NONE, TLS13, TLS13, LIST(s_tls13), LIST(g_384), 0, 0 },
+	    Q_NONE, TLS13, TLS13, LIST(s_tls13), LIST(g_384), F_COOKIE, 0 },
 	{ "dhe1024", "TLS 1.2, DHE-RSA-AES128-GCM, 1024-bit p", Q_NONE, TLS12,
 	    TLS12, LIST(s_dhe), NULL, 0, F_RENEG, 1024 },
 	{ "nofs", "TLS 1.2, static RSA only", Q_NONE, TLS12, TLS12,
@@ -341,6 +349,13 @@ static const char *const state_names[] = { "new", "greet-delay", "smtp",
 /* The ClientHello, as slices of the reassembled message. */
 struct chello {
 	int		 sslv2;		/* SSLv2 CLIENT-HELLO format */
+	const uint8_t	*msg;		/* the whole message body */
+	size_t		 msglen;
+	const uint8_t	*random;
+	const uint8_t	*exts;		/* the extension block, or NULL */
+	size_t		 exts_len;
+	const uint8_t	*cookie;	/* cookie extension's cookie, or NULL */
+	size_t		 cookie_len;
 	uint16_t	 version;	/* legacy client_version */
 	const uint8_t	*sid;
 	size_t		 sidlen;
@@ -377,6 +392,10 @@ struct sess {
 	int			 shut_on_flush;	/* linger once output drains */
 	int			 hrr;		/* HelloRetryRequests sent */
 	uint16_t		 hrr_group;
+	uint8_t			 ch1[HS_MAX];	/* the hello before the HRR */
+	size_t			 ch1len;
+	uint8_t			 cookie[32];	/* F_COOKIE: the HRR's */
+	size_t			 cookie_len;
 	uint16_t		 version;	/* negotiated, for records */
 	uint8_t			 hs[HS_MAX];	/* ClientHello reassembly */
 	size_t			 hslen;
@@ -901,6 +920,10 @@ parse_ext(struct chello *ch, unsigned type, const uint8_t *p, size_t n)
 	case EXT_POINTS:
 		ch->points = 1;
 		return 0;
+	case EXT_COOKIE:
+		/* RFC 8446 §4.2.2: cookie<1..2^16-1>. */
+		ch->cookie = r_vec(&r, 2, &ch->cookie_len);
+		return r.bad || r.off != n || ch->cookie_len == 0 ? -1 : 0;
 	default:
 		return 0;
 	}
@@ -932,8 +955,10 @@ parse_hello(const uint8_t *m, size_t len, struct chello *ch)
 	size_t		 nseen = 0;
 
 	memset(ch, 0, sizeof(*ch));
+	ch->msg = m;
+	ch->msglen = len;
 	ch->version = (uint16_t)r16(&r);
-	r_take(&r, 32);					/* random */
+	ch->random = r_take(&r, 32);
 	ch->sid = r_vec(&r, 1, &ch->sidlen);
 	ch->suites = r_vec(&r, 2, &ch->suites_len);
 	ch->comp = r_vec(&r, 1, &ch->ncomp);
@@ -945,6 +970,8 @@ parse_hello(const uint8_t *m, size_t len, struct chello *ch)
 	ext = r_vec(&r, 2, &elen);
 	if (r.bad || r.off != r.len)
 		return AL_DECODE;
+	ch->exts = ext;
+	ch->exts_len = elen;
 	e = (struct rbuf){ ext, elen, 0, 0 };
 	while (e.off < e.len) {
 		type = r16(&e);
@@ -1280,6 +1307,12 @@ send_server_hello(struct sess *s, const struct chello *ch, uint16_t legacy,
 			}
 			w_patch(&w, off, 2);
 		}
+		if (hrr && s->cookie_len > 0) {
+			w16(&w, EXT_COOKIE);
+			w16(&w, (unsigned)(2 + s->cookie_len));
+			w16(&w, (unsigned)s->cookie_len);
+			w_bytes(&w, s->cookie, s->cookie_len);
+		}
 	} else {
 		for (i = 0; i < (s->p->quirk == Q_SH_DUP_EXT ? 2u : 1u); i++)
 			if (((s->p->flags & F_RENEG) && ch->reneg) ||
@@ -1458,11 +1491,113 @@ answer_quirk(struct sess *s, const struct chello *ch)
 	sess_state(s, ST_ANSWERED);
 }
 
+/* 1 if the extension blocks a and b are the same but for the ones a
+ * second hello may change (RFC 8446 §4.1.2). */
+static int
+same_exts(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	struct rbuf	 x = { a, alen, 0, 0 }, y = { b, blen, 0, 0 };
+	const uint8_t	*xd = NULL, *yd = NULL;
+	size_t		 xl = 0, yl = 0;
+	unsigned	 xt = 0, yt = 0;
+
+	for (;;) {
+		while (x.off < x.len && !x.bad) {
+			xt = r16(&x);
+			xd = r_vec(&x, 2, &xl);
+			if (xt != EXT_KEY_SHARE && xt != EXT_COOKIE &&
+			    xt != EXT_PADDING && xt != EXT_EARLY_DATA &&
+			    xt != EXT_PSK)
+				break;
+			xd = NULL;
+		}
+		while (y.off < y.len && !y.bad) {
+			yt = r16(&y);
+			yd = r_vec(&y, 2, &yl);
+			if (yt != EXT_KEY_SHARE && yt != EXT_COOKIE &&
+			    yt != EXT_PADDING && yt != EXT_EARLY_DATA &&
+			    yt != EXT_PSK)
+				break;
+			yd = NULL;
+		}
+		if (x.bad || y.bad || (xd == NULL) != (yd == NULL))
+			return 0;
+		if (xd == NULL)
+			return 1;
+		if (xt != yt || xl != yl || memcmp(xd, yd, xl) != 0)
+			return 0;
+		xd = yd = NULL;
+	}
+}
+
+/* Whether the one key share is a valid public value for its group: the
+ * right length, and a point on the curve (RFC 8446 §4.2.8.2). */
+static int
+share_valid(const struct chello *ch)
+{
+	const struct group	*g = group_find(get16(ch->shares));
+	const uint8_t		*key = ch->shares + 4;
+	size_t			 klen = get16(ch->shares + 2);
+	EC_GROUP		*eg = NULL;
+	EC_POINT		*pt = NULL;
+	int			 ok;
+
+	if (g == NULL || klen != g->keylen)
+		return 0;
+	if (g->nid == 0)
+		return 1;
+	if ((eg = EC_GROUP_new_by_curve_name(g->nid)) == NULL ||
+	    (pt = EC_POINT_new(eg)) == NULL)
+		die("out of memory");
+	ok = key[0] == 4 && EC_POINT_oct2point(eg, pt, key, klen, NULL) == 1 &&
+	    EC_POINT_is_on_curve(eg, pt, NULL) == 1;
+	EC_POINT_free(pt);
+	EC_GROUP_free(eg);
+	ERR_clear_error();
+	return ok;
+}
+
+/*
+ * The second ClientHello must be the first one but for the key share
+ * (one valid share, checked by the caller for its group), the cookie
+ * echoed, and padding (RFC 8446 §4.1.2, §4.2.2). NULL if it is, else what
+ * differs.
+ */
+static const char *
+retry_check(struct sess *s, const struct chello *ch)
+{
+	struct chello	 c1;
+
+	if (parse_hello(s->ch1, s->ch1len, &c1) != 0)
+		return "the first hello is gone";
+	if (ch->version != c1.version ||
+	    memcmp(ch->random, c1.random, 32) != 0 ||
+	    ch->sidlen != c1.sidlen ||
+	    memcmp(ch->sid, c1.sid, ch->sidlen) != 0 ||
+	    ch->suites_len != c1.suites_len ||
+	    memcmp(ch->suites, c1.suites, ch->suites_len) != 0 ||
+	    ch->ncomp != c1.ncomp || memcmp(ch->comp, c1.comp, ch->ncomp) != 0)
+		return "version, random, session id, suites or compression "
+		    "changed";
+	if (!same_exts(c1.exts, c1.exts_len, ch->exts, ch->exts_len))
+		return "extensions other than key_share changed";
+	if (s->cookie_len > 0 && (ch->cookie == NULL ||
+	    ch->cookie_len != s->cookie_len ||
+	    memcmp(ch->cookie, s->cookie, s->cookie_len) != 0))
+		return "cookie not echoed";
+	if (s->cookie_len == 0 && ch->cookie != NULL)
+		return "a cookie nobody sent";
+	if (!share_valid(ch))
+		return "key share not a valid public value";
+	return NULL;
+}
+
 /* TLS 1.3: ServerHello, or HRR, or an alert (RFC 8446 §4.1.1). */
 static void
 answer_tls13(struct sess *s, const struct chello *ch, uint16_t suite)
 {
 	const struct profile	*p = s->p;
+	const char		*why;
 	uint16_t		 g = 0;
 	size_t			 i, off;
 
@@ -1477,6 +1612,13 @@ answer_tls13(struct sess *s, const struct chello *ch, uint16_t suite)
 	if (s->hrr > 0 && (!share_has(ch, s->hrr_group) ||
 	    ch->shares_len != 4u + get16(ch->shares + 2))) {
 		fatal(s, AL_ILLEGAL);	/* §4.1.2: exactly the asked share */
+		return;
+	}
+	if (s->hrr > 0 && (why = retry_check(s, ch)) != NULL) {
+		if (s->srv->verbose)
+			fprintf(stderr, "scanfake: %s: second hello: %s\n",
+			    p->name, why);
+		fatal(s, AL_ILLEGAL);
 		return;
 	}
 	if (p->flags & F_CLIENT_ORDER) {
@@ -1502,6 +1644,16 @@ answer_tls13(struct sess *s, const struct chello *ch, uint16_t suite)
 		if (s->hrr > 0 && p->quirk != Q_HRR_TWICE) {
 			fatal(s, AL_ILLEGAL);
 			return;
+		}
+		if (s->hrr == 0) {
+			/* What the second hello is checked against. */
+			memcpy(s->ch1, ch->msg, ch->msglen);
+			s->ch1len = ch->msglen;
+			if (p->flags & F_COOKIE) {
+				s->cookie_len = 16 + rnd8(s->srv) % 17;
+				for (i = 0; i < s->cookie_len; i++)
+					s->cookie[i] = rnd8(s->srv);
+			}
 		}
 		s->hrr++;
 		s->hrr_group = g;

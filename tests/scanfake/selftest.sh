@@ -173,7 +173,10 @@ sclient dhe1024 dhe1024 "${SMTP[@]}" -tls1_2 -cipher DHE-RSA-AES128-GCM-SHA256
 expect dhe1024 'cipher_suite \{0x00, 0x9E\}' 'dh_p \(len=128\)'
 
 sclient tls13-hrr tls13-hrr "${SMTP[@]}" -groups X25519:P-384
+# The HRR's key_share and cookie, OpenSSL's second hello echoing it, and
+# the ServerHello that answers it (the fake checks the second hello).
 expect tls13-hrr 'extension_type=key_share\(51\), length=2$' \
+    'extension_type=cookie_ext\(44\), length=' \
     'extension_type=key_share\(51\), length=101$'
 
 sclient dual-rsa dual "${SMTP[@]}" -tls1_2

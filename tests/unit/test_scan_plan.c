@@ -3,8 +3,10 @@
  * simulated servers that answer each ClientHello as a real one would:
  * server or client order, handshake_failure on no common suite,
  * protocol_version on no common version, HelloRetryRequest for a group
- * without a key share, inappropriate_fallback for the SCSV. The result
- * must equal each server's configuration, within the connection caps.
+ * without a key share (and a ServerHello to the second hello),
+ * inappropriate_fallback for the SCSV. The result must equal each
+ * server's configuration, within the connection caps; behind a slow
+ * greeting the main questions must be answered in three rounds.
  */
 #include <stdio.h>
 
@@ -22,6 +24,13 @@
 #define P384		0x0018
 #define P521		0x0019
 #define X448		0x001e
+#define MLKEM		0x11ec
+
+/* sim.retry_bad: how the server answers our second hello. */
+#define RB_HRR		1	/* a second HelloRetryRequest */
+#define RB_SUITE	2	/* a ServerHello with another suite */
+#define RB_GROUP	3	/* a ServerHello with another group */
+#define RB_ALERT	4	/* handshake_failure */
 
 /* A server's configuration: the ground truth a scan must find. */
 struct sim {
@@ -39,6 +48,7 @@ struct sim {
 	int		 lie;		/* 1: unoffered suite, 2: malformed */
 	int		 busy;		/* every connection gets 421 */
 	int		 closes;	/* closes where others send an alert */
+	int		 retry_bad;	/* RB_*, 0: a correct ServerHello */
 };
 
 static const uint8_t rsa_der[] = { 0x30, 0x03, 'R', 'S', 'A' };
@@ -268,6 +278,70 @@ sim_answer(const struct sim *sv, const struct hello_req *r,
 	}
 }
 
+/*
+ * The engine's part after a HelloRetryRequest (SCAN_DO_RETRY): the second
+ * hello, and the server's answer to it (RFC 8446 §4.1.4).
+ */
+static void
+sim_retry(const struct sim *sv, const struct scan_probe *p,
+    struct hello_answer *a)
+{
+	struct hello_answer	 h = *a;
+	size_t			 i;
+
+	if (a->outcome != HELLO_HRR || !(p->does & SCAN_DO_RETRY) ||
+	    !hello_can_retry(a->group))
+		return;
+	memset(a, 0, sizeof(*a));
+	a->alert_level = -1;
+	a->retried = 1;
+	a->hrr_suite = h.suite;
+	a->hrr_group = h.group;
+	a->record_version = VER_TLS12;
+	a->version = VER_TLS13;
+	a->suite = h.suite;
+	a->group = h.group;
+	a->outcome = HELLO_SERVER_HELLO;
+	a->sh_seen = 1;
+	switch (sv->retry_bad) {
+	case RB_HRR:
+		a->outcome = HELLO_HRR;
+		a->sh_seen = 0;
+		break;
+	case RB_SUITE:
+		for (i = 0; i < p->req.nsuites; i++)
+			if (p->req.suites[i] != h.suite)
+				a->suite = p->req.suites[i];
+		break;
+	case RB_GROUP:
+		a->group = X25519;
+		break;
+	case RB_ALERT:
+		memset(a, 0, sizeof(*a));
+		a->retried = 1;
+		a->hrr_suite = h.suite;
+		a->hrr_group = h.group;
+		sim_refuse(sv, a, 40);
+		break;
+	}
+}
+
+/* Answer one probe as the server, as the engine feeds it. */
+static void
+sim_feed(struct scan *s, const struct sim *sv, const struct scan_probe *p)
+{
+	struct hello_answer	 a;
+
+	sim_answer(sv, &p->req, &a);
+	sim_retry(sv, p, &a);
+	if ((p->does & SCAN_DO_HEARTBLEED) && a.outcome == HELLO_SERVER_HELLO &&
+	    a.heartbeat && a.done_seen)
+		assert_int_equal(scan_feed_heartbleed(s, p->id, &a,
+		    sv->heartbleed ? SCAN_HB_LEAKED : SCAN_HB_REFUSED), 0);
+	else
+		assert_int_equal(scan_feed(s, p->id, &a), 0);
+}
+
 struct pending {
 	struct scan_probe p;
 	struct hello_req snap;		/* the request as handed out */
@@ -330,20 +404,51 @@ drive(struct scan *s, const struct sim *sv, unsigned seed, int parallel)
 			assert_int_equal(scan_fail(s, pend[k].p.id,
 			    SCAN_FAIL_BUSY), 0);
 		else {
-			sim_answer(sv, &pend[k].p.req, &a);
-			if ((pend[k].p.does & SCAN_DO_HEARTBLEED) &&
-			    a.outcome == HELLO_SERVER_HELLO && a.heartbeat &&
-			    a.done_seen)
-				assert_int_equal(scan_feed_heartbleed(s,
-				    pend[k].p.id, &a, sv->heartbleed ?
-				    SCAN_HB_LEAKED : SCAN_HB_REFUSED), 0);
-			else
-				assert_int_equal(scan_feed(s, pend[k].p.id,
-				    &a), 0);
+			sim_feed(s, sv, &pend[k].p);
 			/* Fed twice: the id is no longer outstanding. */
+			sim_answer(sv, &pend[k].p.req, &a);
 			assert_int_equal(scan_feed(s, pend[k].p.id, &a), -1);
 		}
 		pend[k] = pend[--n];
+	}
+}
+
+/*
+ * The engine behind a slow greeting, every connection one round long:
+ * the first round has one connection beside the main session (after which
+ * the engine sees the slow greeting), later ones two; a slot freed is
+ * filled at once, the answers of a round come in random order. Returns
+ * the rounds the scan took.
+ */
+static int
+drive_rounds(struct scan *s, const struct sim *sv, unsigned seed)
+{
+	struct scan_probe	 now[2], next[2];
+	unsigned		 x = seed * 2654435761u + 1;
+	int			 n = 0, m, k, rounds = 0, limit = 1;
+
+	for (;;) {
+		while (n < limit && scan_next(s, &now[n]) == SCAN_PROBE)
+			n++;
+		if (n == 0) {
+			CHECK(sv->name, scan_next(s, &now[0]) == SCAN_DONE);
+			return rounds;
+		}
+		CHECK(sv->name, ++rounds < 100);
+		m = 0;
+		while (n > 0) {
+			k = (int)(next_rand(&x) % (unsigned)n);
+			if (rounds == 1)
+				scan_set_slow(s);
+			sim_feed(s, sv, &now[k]);
+			now[k] = now[--n];
+			limit = 2;
+			while (n + m < limit &&
+			    scan_next(s, &next[m]) == SCAN_PROBE)
+				m++;
+		}
+		memcpy(now, next, (size_t)m * sizeof(next[0]));
+		n = m;
 	}
 }
 
@@ -493,32 +598,43 @@ check_truth(const struct sim *sv, const struct scan_result *r,
 		CHECK(sv->name, r->heartbleed == (sv->heartbeat &&
 		    sv->heartbleed ? SCAN_TRI_YES : SCAN_TRI_NO));
 	}
-	if (ntls >= 2 && (!r->budget_hit || r->scsv != SCAN_TRI_UNTESTED))
+	/* A slow greeting leaves SCSV, order and certificate types unasked;
+	 * what it says must still be right. */
+	if (ntls >= 2 && ((!r->budget_hit && !r->slow) ||
+	    r->scsv != SCAN_TRI_UNTESTED))
 		CHECK(sv->name, r->scsv == (sv->scsv ? SCAN_TRI_YES :
 		    SCAN_TRI_NO));
 	if (ntls < 2)
 		CHECK(sv->name, r->scsv == SCAN_TRI_UNTESTED);
 	/* Certificates: each key type the server has, kept once. */
-	if (best >= 0 && (!r->budget_hit || r->cert_rsa != SCAN_TRI_UNTESTED))
+	if (best >= 0 && ((!r->budget_hit && !r->slow) ||
+	    r->cert_rsa != SCAN_TRI_UNTESTED))
 		CHECK(sv->name, r->cert_rsa == (sv->rsa ? SCAN_TRI_YES :
 		    SCAN_TRI_NO));
-	if (best >= 0 && (!r->budget_hit ||
+	if (best >= 0 && ((!r->budget_hit && !r->slow) ||
 	    r->cert_ecdsa != SCAN_TRI_UNTESTED))
 		CHECK(sv->name, r->cert_ecdsa == (sv->ecdsa ? SCAN_TRI_YES :
 		    SCAN_TRI_NO));
-	if (best >= 0 && !r->budget_hit)
+	if (best >= 0 && !r->budget_hit && !r->slow)
 		CHECK(sv->name, r->ncerts == !!sv->rsa + !!sv->ecdsa);
-	/* Order at the best version, where two suites exist. */
+	CHECK(sv->name, r->ncerts <= !!sv->rsa + !!sv->ecdsa);
+	/* Order at the best version, where two suites exist (slow: if
+	 * cheap, so only what it says). */
 	if (best >= 0 && zlen(sv->suites[best]) >= 2 &&
-	    (!r->budget_hit || r->v[best].order != SCAN_ORDER_UNKNOWN))
+	    ((!r->budget_hit && !r->slow) ||
+	    r->v[best].order != SCAN_ORDER_UNKNOWN))
 		CHECK(sv->name, r->v[best].order == (sv->server_order ?
 		    SCAN_ORDER_SERVER : SCAN_ORDER_CLIENT));
 	if (best >= 0 && zlen(sv->suites[best]) == 1 && !r->budget_hit)
 		CHECK(sv->name, r->v[best].order == SCAN_ORDER_SINGLE);
-	/* TLS 1.3 groups: what it accepted, all of them when complete. */
-	for (i = 0; i < r->groups13.n; i++)
+	/* TLS 1.3 groups: what it accepted, all of them when complete; a
+	 * ServerHello confirmed every one a second hello could ask for. */
+	for (i = 0; i < r->groups13.n; i++) {
 		CHECK(sv->name, zfind(sv->groups13, 8, r->groups13.codes[i]) >=
 		    0);
+		CHECK(sv->name, r->groups13.hrr_only[i] ==
+		    !hello_can_retry(r->groups13.codes[i]));
+	}
 	if (r->groups13.complete)
 		CHECK(sv->name, r->groups13.n == zlen(sv->groups13));
 	if ((sv->versions & V(SCAN_V_TLS13)) && !r->slow && !r->budget_hit)
@@ -647,7 +763,26 @@ static const struct sim sims[] = {
 	  .suites = { [SCAN_V_TLS10] = { 0xc013, 0x002f },
 	      [SCAN_V_TLS12] = { 0xc027, 0xc013, 0x002f } },
 	  .curves = { P256 }, .reneg = 1, .scsv = 1, .rsa = 1 },
+	/* No share the builder sends: every TLS 1.3 answer is an HRR. */
+	{ .name = "tls13-hrr", .versions = V(SCAN_V_TLS13),
+	  .suites = { [SCAN_V_TLS13] = { 0x1301, 0x1302, 0x1303 } },
+	  .server_order = 1, .groups13 = { P384, X448, 0x0100 } },
+	{ .name = "client-good",
+	  .versions = V(SCAN_V_TLS12) | V(SCAN_V_TLS13),
+	  .suites = { [SCAN_V_TLS12] = { 0xc030, 0xc02f, 0xcca8 },
+	      [SCAN_V_TLS13] = TLS13ALL },
+	  .groups13 = { X25519, P256 }, .curves = { X25519, P256 },
+	  .reneg = 1, .scsv = 1, .rsa = 1 },
+	{ .name = "hrr-mlkem", .versions = V(SCAN_V_TLS12) | V(SCAN_V_TLS13),
+	  .suites = { [SCAN_V_TLS12] = { 0xc02f, 0xc030 },
+	      [SCAN_V_TLS13] = TLS13ALL },
+	  .server_order = 1, .groups13 = { MLKEM, P521 },
+	  .curves = { X25519 }, .reneg = 1, .scsv = 1, .rsa = 1 },
 };
+
+/* The servers a slow greeting must not keep from a full answer. */
+static const char *const good[] = { "modern", "client-good",
+	"tls12-only", "tls13-only", "dual-cert", "tls13-hrr", "hrr-mlkem" };
 
 /* Every simulated server, default mode: truth within 20 connections. */
 static void
@@ -672,6 +807,148 @@ test_plan_slow(void **state)
 	(void)state;
 	for (i = 0; i < NELEM(sims); i++)
 		CHECK(sims[i].name, run_sim(&sims[i], &o, 1) <= SCAN_CAP_SLOW);
+}
+
+/* The sim of that name. */
+static const struct sim *
+sim_named(const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < NELEM(sims); i++)
+		if (strcmp(sims[i].name, name) == 0)
+			return &sims[i];
+	fail_msg("no sim %s", name);
+	return NULL;
+}
+
+/*
+ * Behind a slow greeting (issue: a good server fully inspected in under
+ * 15 s at 3 s a connection): three rounds, the first beside the main
+ * session, and every main question answered: each version accepted or
+ * not, every weakness class (static key exchange, i.e. forward secrecy,
+ * among them) and DHE where a version up to TLS 1.2 is accepted.
+ */
+static void
+test_plan_slow_rounds(void **state)
+{
+	struct scan_opts		 o = { .sni = "mx.example" };
+	const struct scan_result	*r;
+	const struct sim		*sv;
+	struct scan			*s;
+	size_t				 i;
+	int				 seed, vi, rounds, most;
+
+	(void)state;
+	for (i = 0; i < NELEM(good); i++) {
+		sv = sim_named(good[i]);
+		most = 0;
+		for (seed = 1; seed <= SIM_SEEDS; seed++) {
+			s = scan_new(&o);
+			rounds = drive_rounds(s, sv, (unsigned)seed);
+			r = scan_result(s);
+			check_truth(sv, r, &o);
+			CHECK(sv->name, r->slow && r->cap == SCAN_CAP_SLOW);
+			CHECK(sv->name, rounds <= 3);
+			CHECK(sv->name, !r->budget_hit);
+			for (vi = 0; vi < SCAN_VERSIONS; vi++)
+				CHECK(sv->name, r->v[vi].state ==
+				    ((sv->versions & V(vi)) ? SCAN_ACCEPTED :
+				    SCAN_REJECTED));
+			if (sim_best(sv) >= 0) {
+				CHECK(sv->name, (r->weak.tested &
+				    SCAN_WEAK_CLASSES) == SCAN_WEAK_CLASSES);
+				CHECK(sv->name, r->dhe != SCAN_TRI_UNTESTED);
+			}
+			if (rounds > most)
+				most = rounds;
+			scan_free(s);
+		}
+		printf("# %-12s slow, 3 s a connection: %d rounds\n",
+		    sv->name, most);
+	}
+}
+
+/*
+ * After a HelloRetryRequest the second hello (RFC 8446 §4.1.4): a second
+ * HelloRetryRequest or a ServerHello with another suite or group is an
+ * anomaly and TLS 1.3 stays unproven; a refusal of the second hello
+ * leaves the HelloRetryRequest as the answer, its group unconfirmed.
+ */
+static void
+test_plan_retry(void **state)
+{
+	static const struct {
+		int		 bad;
+		const char	*why;
+	} cases[] = {
+		{ RB_HRR, "second HelloRetryRequest (RFC 8446 §4.1.4)" },
+		{ RB_SUITE, " after a HelloRetryRequest for "
+		  "TLS_CHACHA20_POLY1305_SHA256" },
+		{ RB_GROUP, "ServerHello group x25519 after a "
+		  "HelloRetryRequest for secp384r1" },
+	};
+	struct scan_opts		 o = { 0 };
+	struct sim			 sv = *sim_named("tls13-hrr");
+	const struct scan_result	*r;
+	struct scan			*s;
+	size_t				 i;
+	int				 vi;
+
+	(void)state;
+	/* Confirmed: the evidence says how. */
+	s = scan_new(&o);
+	drive(s, &sv, 1, SCAN_PARALLEL_DEFAULT);
+	r = scan_result(s);
+	printf("# tls13-hrr: '%s'\n", r->v[SCAN_V_TLS13].evidence);
+	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "ServerHello "
+	    "TLSv1.3 TLS_AES_128_GCM_SHA256, secp384r1 after a "
+	    "HelloRetryRequest");
+	assert_int_equal(r->groups13.codes[0], P384);
+	assert_int_equal(r->groups13.hrr_only[0], 0);
+	scan_free(s);
+
+	for (i = 0; i < NELEM(cases); i++) {
+		sv.retry_bad = cases[i].bad;
+		sv.suites[SCAN_V_TLS13][0] = cases[i].bad == RB_SUITE ?
+		    0x1303 : 0x1301;
+		s = scan_new(&o);
+		drive(s, &sv, 3, SCAN_PARALLEL_DEFAULT);
+		r = scan_result(s);
+		printf("# retry %d: %s; TLS 1.3 '%s'\n", cases[i].bad,
+		    r->anomaly, r->v[SCAN_V_TLS13].evidence);
+		CHECK(cases[i].why, r->anomalies > 0);
+		CHECK(cases[i].why, strstr(r->anomaly, cases[i].why) != NULL);
+		for (vi = 0; vi < SCAN_VERSIONS; vi++)
+			CHECK(cases[i].why, r->v[vi].state != SCAN_ACCEPTED);
+		assert_int_equal(r->v[SCAN_V_TLS13].state, SCAN_INCONCLUSIVE);
+		assert_int_equal(r->v[SCAN_V_TLS13].nsuites, 0);
+		assert_int_equal(r->groups13.n, 0);
+		scan_free(s);
+	}
+
+	/* The second hello refused: as before, the HRR is the answer. */
+	sv.retry_bad = RB_ALERT;
+	sv.suites[SCAN_V_TLS13][0] = 0x1301;
+	s = scan_new(&o);
+	drive(s, &sv, 5, SCAN_PARALLEL_DEFAULT);
+	r = scan_result(s);
+	assert_int_equal(r->anomalies, 0);
+	assert_int_equal(r->v[SCAN_V_TLS13].state, SCAN_ACCEPTED);
+	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "HelloRetryRequest "
+	    "TLSv1.3 TLS_AES_128_GCM_SHA256 for secp384r1; second hello: "
+	    "alert handshake_failure (40)");
+	assert_int_equal(r->groups13.codes[0], P384);
+	assert_int_equal(r->groups13.hrr_only[0], 1);
+	scan_free(s);
+
+	/* No share to be made (X25519MLKEM768): the HRR is the answer. */
+	s = scan_new(&o);
+	drive(s, sim_named("hrr-mlkem"), 2, SCAN_PARALLEL_DEFAULT);
+	r = scan_result(s);
+	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "HelloRetryRequest "
+	    "TLSv1.3 TLS_AES_256_GCM_SHA384 for X25519MLKEM768");
+	scan_free(s);
 }
 
 /* Full mode: every suite, close to accepted suites + one per version. */
@@ -955,6 +1232,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_default),
 		cmocka_unit_test(test_plan_slow),
+		cmocka_unit_test(test_plan_slow_rounds),
+		cmocka_unit_test(test_plan_retry),
 		cmocka_unit_test(test_plan_full),
 		cmocka_unit_test(test_plan_split),
 		cmocka_unit_test(test_plan_liar),
