@@ -124,18 +124,26 @@ weak_json(const struct scan_weak *w)
 }
 
 static json_t *
+group_json(uint16_t code)
+{
+	const struct named_group *ng = group_find(code);
+
+	return ng != NULL ? json_string(ng->name) : code_json(code);
+}
+
+static json_t *
 groups_json(const struct scan_groups *g)
 {
-	json_t	*a = json_array();
+	json_t	*a = json_array(), *u = json_array();
 	int	 i;
 
 	for (i = 0; i < g->n; i++) {
-		const struct named_group *ng = group_find(g->codes[i]);
-
-		json_array_append_new(a, ng ? json_string(ng->name) :
-		    code_json(g->codes[i]));
+		json_array_append_new(a, group_json(g->codes[i]));
+		if (g->hrr_only[i])
+			json_array_append_new(u, group_json(g->codes[i]));
 	}
-	return json_pack("{s:o, s:b}", "groups", a, "complete", g->complete);
+	return json_pack("{s:o, s:o, s:b}", "groups", a, "unconfirmed", u,
+	    "complete", g->complete);
 }
 
 static json_t *

@@ -120,6 +120,9 @@ groups_text(FILE *fp, const char *label, const struct scan_groups *g)
 			fprintf(fp, " %s", ng->name);
 		else
 			fprintf(fp, " 0x%04x", g->codes[i]);
+		/* Named by a HelloRetryRequest, never by a ServerHello. */
+		if (g->hrr_only[i])
+			fputs(" (unconfirmed)", fp);
 	}
 	fputs(g->complete ? "\n" : " (found; not enumerated)\n", fp);
 }

@@ -29,6 +29,8 @@ struct slot {
 	struct hello_reader	 rd;
 	struct hello_answer	 ans;
 	int			 answered;	/* hello_read gave an outcome */
+	int			 retry_out;	/* second hello sent, its answer
+					   not complete */
 	int			 hb;		/* heartbeat request sent */
 	enum scan_hb		 hb_result;
 	struct event		*hb_timer;
@@ -244,6 +246,8 @@ slot_retry(struct slot *s)
 		return HELLO_HRR;
 	if ((r = hello_reader_retry(&s->rd, &a)) != HELLO_NEED_MORE)
 		s->ans = a;
+	else
+		s->retry_out = 1;
 	return r;
 }
 
@@ -261,6 +265,7 @@ slot_raw(void *arg, const unsigned char *d, size_t len)
 		return 0;
 	s->ans = a;
 	s->answered = 1;
+	s->retry_out = 0;
 	if (r == HELLO_HRR && (r = slot_retry(s)) == HELLO_NEED_MORE)
 		return 0;
 	if ((s->sp.does & SCAN_DO_HEARTBLEED) && r == HELLO_SERVER_HELLO &&
@@ -400,6 +405,21 @@ log_probe(struct scan_engine *e, const struct slot *s, int answered)
 	probe_scan_log(e->p, &l);
 }
 
+/*
+ * The connection ended while our second hello waited for its answer: the
+ * end of the connection is that answer (RFC 8446 §4.1.4 gives the server
+ * no other), or, after a timeout, the HelloRetryRequest stays the answer
+ * and says the second hello went unanswered.
+ */
+static void
+retry_unanswered(struct slot *s, const struct probe *sp)
+{
+	if (sp->end == END_CLOSED || sp->end == END_TLS_FAILED)
+		hello_close(&s->rd, &s->ans);
+	else
+		s->ans.retry_silent = 1;
+}
+
 static void
 slot_done(void *arg)
 {
@@ -422,6 +442,8 @@ slot_done(void *arg)
 		scan_feed_heartbleed(e->plan, s->sp.id, &s->ans,
 		    s->hb_result);
 	} else if (s->answered) {
+		if (s->retry_out)
+			retry_unanswered(s, sp);
 		log_probe(e, s, 1);
 		scan_feed(e->plan, s->sp.id, &s->ans);
 	} else if (sp->stage == STAGE_HANDSHAKE && (sp->end == END_CLOSED ||

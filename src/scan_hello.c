@@ -75,7 +75,10 @@
 #define EXT_SEEN_MAX		64
 #define WARN_MAX		4
 #define PEND_MAX		(TLS_HDR + HELLO_REC_MAX) /* after an HRR */
-#define SHARE_MAX		1024	/* ffdhe8192 */
+#define MLKEM512_EK		800	/* FIPS 203 §8: 384k + 32 bytes */
+#define MLKEM768_EK		1184
+#define MLKEM1024_EK		1568
+#define SHARE_MAX		(97 + MLKEM1024_EK) /* SecP384r1MLKEM1024 */
 
 /*
  * Reader states. Only reader_enter() changes them. After the ServerHello
@@ -735,16 +738,16 @@ hello_build(const struct hello_req *req, uint8_t *out, size_t cap)
 }
 
 /*
- * A public value for group that needs no private key of ours (we never
- * finish a handshake): for x25519 and x448 the base point u = 9 and u = 5
- * (RFC 7748 §4.1-4.2), for the NIST and brainpool curves the generator,
- * for the RFC 7919 groups 2, which generates their prime-order subgroup
- * (RFC 7919 Appendix A) and passes 1 < Y < p-1 (RFC 8446 §4.2.8.1), left
- * padded to the size of p. Written to out (if not NULL, cap bytes);
- * returns its length, 0 if there is none or it does not fit.
+ * A classical public value for group that needs no private key of ours
+ * (we never finish a handshake): for x25519 and x448 the base point u = 9
+ * and u = 5 (RFC 7748 §4.1-4.2), for the NIST and brainpool curves the
+ * generator, for the RFC 7919 groups 2, which generates their prime-order
+ * subgroup (RFC 7919 Appendix A) and passes 1 < Y < p-1 (RFC 8446
+ * §4.2.8.1), left padded to the size of p. Written to out (if not NULL,
+ * cap bytes); returns its length, 0 if there is none or it does not fit.
  */
 static size_t
-retry_share(uint16_t g, uint8_t *out, size_t cap)
+classic_share(uint16_t g, uint8_t *out, size_t cap)
 {
 	const uint8_t	*point = NULL;
 	size_t		 i, n = 0;
@@ -774,6 +777,61 @@ retry_share(uint16_t g, uint8_t *out, size_t cap)
 	else
 		out[n - 1] = 2;		/* big-endian Y */
 	return n;
+}
+
+/*
+ * ML-KEM groups (draft-connolly-tls-mlkem-key-agreement) and the hybrids
+ * (draft-ietf-tls-ecdhe-mlkem §3): the client's share is an ML-KEM
+ * encapsulation key, after the classical share for SecP256r1MLKEM768 and
+ * SecP384r1MLKEM1024, before it for X25519MLKEM768.
+ */
+static const struct {
+	uint16_t	 group;
+	uint16_t	 classic;	/* 0: pure ML-KEM */
+	size_t		 ek;		/* encapsulation key bytes */
+	int		 classic_first;
+} kem_groups[] = {
+	{ 0x0200, 0, MLKEM512_EK, 0 },
+	{ 0x0201, 0, MLKEM768_EK, 0 },
+	{ 0x0202, 0, MLKEM1024_EK, 0 },
+	{ 0x11eb, GROUP_SECP256R1, MLKEM768_EK, 1 },
+	{ 0x11ec, GROUP_X25519, MLKEM768_EK, 0 },
+	{ 0x11ed, GROUP_SECP384R1, MLKEM1024_EK, 1 },
+};
+
+/*
+ * The public value a second hello carries for group: a classical one
+ * (classic_share()), or for the ML-KEM groups an encapsulation key of
+ * zeros, t = 0 and seed 0, which passes FIPS 203 §7.2's input check
+ * (every coefficient below q) and lets the server encapsulate; we never
+ * decapsulate. Same contract as classic_share().
+ */
+static size_t
+retry_share(uint16_t g, uint8_t *out, size_t cap)
+{
+	size_t	 i, c;
+
+	for (i = 0; i < NELEM(kem_groups); i++) {
+		if (kem_groups[i].group != g)
+			continue;
+		c = kem_groups[i].classic == 0 ? 0 :
+		    classic_share(kem_groups[i].classic, NULL, cap);
+		if (c + kem_groups[i].ek > cap)
+			return 0;
+		if (out == NULL)
+			return c + kem_groups[i].ek;
+		if (kem_groups[i].classic_first) {
+			classic_share(kem_groups[i].classic, out, cap);
+			memset(out + c, 0, kem_groups[i].ek);
+		} else {
+			memset(out, 0, kem_groups[i].ek);
+			if (c > 0)
+				classic_share(kem_groups[i].classic,
+				    out + kem_groups[i].ek, c);
+		}
+		return c + kem_groups[i].ek;
+	}
+	return classic_share(g, out, cap);
 }
 
 int

@@ -115,6 +115,9 @@ struct hello_answer {
 					   (hello_reader_retry()) */
 	uint16_t	 hrr_suite;	/* retried: the suite and group that */
 	uint16_t	 hrr_group;	/* HelloRetryRequest named */
+	int		 retry_silent;	/* HELLO_HRR: set by the caller when
+					   our second hello drew no answer
+					   before the timeout */
 };
 
 /* Incremental reader state; fields private to scan_hello.c. */
@@ -181,8 +184,9 @@ size_t	hello_build_retry(const uint8_t *first, size_t first_len,
  * 1 if a second ClientHello can carry a valid public value for group
  * without a private key: the base point of x25519 and x448 (RFC 7748 §4),
  * the generator of the NIST and brainpool curves (uncompressed), 2 for the
- * RFC 7919 groups. Others (hybrids such as X25519MLKEM768) get no second
- * hello.
+ * RFC 7919 groups, an all-zero ML-KEM encapsulation key for MLKEM512/768/
+ * 1024 and, with the classical value, for the hybrids X25519MLKEM768,
+ * SecP256r1MLKEM768 and SecP384r1MLKEM1024. Others get no second hello.
  */
 int	hello_can_retry(uint16_t group);
 

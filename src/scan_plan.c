@@ -109,13 +109,14 @@ static const uint16_t vers[SCAN_VERSIONS] = { VER_SSL2, VER_SSL3,
 	VER_TLS10, VER_TLS11, VER_TLS12, VER_TLS13 };
 
 /*
- * TLS 1.3 groups (RFC 8446 §4.2.7, brainpool RFC 8734, X25519MLKEM768),
- * offered without key shares beyond the builder's, so a HelloRetryRequest
- * names the server's choice (§4.1.4).
+ * TLS 1.3 groups (RFC 8446 §4.2.7, brainpool RFC 8734, the ML-KEM hybrids
+ * of draft-ietf-tls-ecdhe-mlkem and pure ML-KEM), offered without key
+ * shares beyond the builder's, so a HelloRetryRequest names the server's
+ * choice (§4.1.4).
  */
 static const uint16_t groups13[] = { 0x001d, 0x0017, 0x0018, 0x0019,
-	0x001e, 0x11ec, 0x0100, 0x0101, 0x0102, 0x0103, 0x0104, 0x001f,
-	0x0020, 0x0021 };
+	0x001e, 0x11ec, 0x11eb, 0x11ed, 0x0200, 0x0201, 0x0202, 0x0100,
+	0x0101, 0x0102, 0x0103, 0x0104, 0x001f, 0x0020, 0x0021 };
 
 /*
  * Curves for TLS <= 1.2 (RFC 8422 §5.1.1, RFC 4492, RFC 7027). No ffdhe
@@ -2007,8 +2008,8 @@ slot_release(struct scan *s, struct slot *sl)
 }
 
 /*
- * No ServerHello to our second hello, an alert or the end of the
- * connection instead: the HelloRetryRequest stays the answer, as when no
+ * No ServerHello to our second hello, an alert, the end of the connection
+ * or silence instead: the HelloRetryRequest stays the answer, as when no
  * second hello could go out (its key share may be what the server did not
  * like); what came instead goes into note.
  */
@@ -2018,6 +2019,11 @@ retry_refused(const struct hello_answer *a, struct hello_answer *hrr,
 {
 	char	 ev[SCAN_EVIDENCE_MAX];
 
+	if (a->outcome == HELLO_HRR && a->retry_silent) {
+		refusal_text(VD_SILENT, a, ev, sizeof(ev));
+		str_fmt(note, len, "second hello: %s", ev);
+		return a;
+	}
 	if (!a->retried || (a->outcome != HELLO_ALERT &&
 	    a->outcome != HELLO_CLOSED))
 		return a;

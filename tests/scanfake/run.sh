@@ -34,7 +34,10 @@
 #     an anomaly reported where the answer broke the protocol, the alert
 #     named. tls13-hrr (expect ok) completes the second hello: scanfake
 #     answers it with a ServerHello only if it is the first one with one
-#     valid key share for secp384r1 and the cookie echoed.
+#     valid key share for secp384r1 and the cookie echoed; tls13-pq the
+#     same for each ML-KEM hybrid group; hrr-silent and hrr-close leave the
+#     second hello unanswered or close on it: the HelloRetryRequest stays
+#     the answer, its group listed as unconfirmed, the evidence says why.
 # Prints "ok   NAME" / "FAIL NAME: why" and "scanfake: N passed, N failed";
 # writes "passed failed" to $RESULT_FILE if set.
 #
@@ -119,7 +122,7 @@ PROFILES="sslv2 sslv3 rc4 3des export heartbleed heartbeat-ok modern
 modern-implicit tls13-hrr dhe1024 nofs compression no-reneg scsv-ignored
 liar-suite liar-version liar-version13 liar-length ssl2-garbage dual
 slow-greeting busy-once alert-unknown hrr-twice split-records coalesced
-warn-alert sh-dup-ext"
+warn-alert sh-dup-ext tls13-pq hrr-silent hrr-close"
 declare -A EXTRA_FULL EXTRA_DEF BOUND_FULL BOUND_DEF
 EXTRA_FULL[modern-implicit]=--implicit-tls
 EXTRA_DEF[modern-implicit]=--implicit-tls
@@ -158,7 +161,8 @@ for prof in $PROFILES; do
 done
 t0=$(date +%s%N)
 # The slow ones first, so that they overlap the rest.
-for prof in slow-greeting liar-length busy-once heartbeat-ok "${todo[@]}"; do
+for prof in slow-greeting liar-length hrr-silent busy-once heartbeat-ok \
+    "${todo[@]}"; do
 	[[ " ${todo[*]} " == *" $prof "* ]] || continue
 	[ -e "$T/$prof.started" ] && continue
 	: >"$T/$prof.started"
@@ -196,6 +200,7 @@ FACTS="$S as \$s | def kt: ascii_downcase | if . == \"ec\" then \"ecdsa\" else .
   (\$s.certificates[] | \"cert \(.key | kt)\"),
   (\"TLSv1.2\" as \$v | \$s.groups_tls12 | \"gdone \(\$v) \(.complete)\", (.groups[] | \"group \(\$v) \(.)\")),
   (\"TLSv1.3\" as \$v | \$s.groups_tls13 | \"gdone \(\$v) \(.complete)\", (.groups[] | \"group \(\$v) \(.)\")),
+  ((\$s.groups_tls13.unconfirmed // [])[] | \"unconfirmed TLSv1.3 \(.)\"),
   \"conn \(\$s.connections.used) \(\$s.connections.cap)\",
   (\$s.extras | \"x compression \(.compression)\", \"x heartbeat \(.heartbeat)\",
     \"x heartbleed \(.heartbleed)\", \"x reneg \(.secure_renegotiation)\",
@@ -375,6 +380,22 @@ for prof in "${todo[@]}"; do
 		# behind a 3 s greeting delay).
 		check "$N-complete" "${FX[partial]:+tls.scan.partial: ${FX[partial]%$'\n'}}"
 		cmp_sets "$N-versions" "${WX[state]:-}" "${FX[state]:-}"
+		# tls13-hrr, tls13-pq: every group only a HelloRetryRequest
+		# named gets the second hello; scanfake answers a correct one.
+		# hrr-silent, hrr-close: the HelloRetryRequest is the answer,
+		# its group unconfirmed, and the evidence says why.
+		case $prof in
+		tls13-hrr|tls13-pq)
+			check "$N-second-hello" "$([[ ${FX[evidence]:-} == *"TLSv1.3 ServerHello TLSv1.3 "*" after a HelloRetryRequest"* ]] ||
+			    echo "TLS 1.3 not confirmed by a second hello;")${FX[unconfirmed]:+ unconfirmed groups: ${FX[unconfirmed]//$'\n'/ }}" ;;
+		hrr-silent|hrr-close)
+			w="no answer within the timeout"
+			[ "$prof" = hrr-close ] && w="connection closed without an answer"
+			check "$N-second-hello" "$([[ ${FX[evidence]:-} == *"TLSv1.3 HelloRetryRequest TLSv1.3 "*"; second hello: $w"* ]] ||
+			    echo "TLS 1.3 evidence does not say: $w;")$([ "${FX[unconfirmed]:-}" = $'TLSv1.3 secp384r1\n' ] ||
+			    echo " unconfirmed groups '${FX[unconfirmed]:-}', want secp384r1")" \
+			    "$(only "TLSv1.3 " "${FX[evidence]:-}")" ;;
+		esac
 		wantx=${WX[x]:-}
 		# Behind a slow greeting only the main questions are asked:
 		# the fallback SCSV is not (nor order or certificate types).

@@ -171,14 +171,25 @@ struct group {
 	const char	*name;
 	size_t		 keylen;	/* key_share / ECPoint bytes */
 	int		 nid;		/* OpenSSL curve, 0 for X25519/X448 */
+	size_t		 ek;		/* ML-KEM: encapsulation key bytes
+					   within keylen, 0 if none */
+	size_t		 ct;		/* ML-KEM: ciphertext bytes the
+					   server sends instead */
+	int		 kem_first;	/* the ML-KEM part comes first */
 };
 
+/* Hybrids: draft-ietf-tls-ecdhe-mlkem §3; ML-KEM sizes FIPS 203 §8. */
 static const struct group groups[] = {
-	{ 0x0017, "secp256r1", 65, NID_X9_62_prime256v1 },
-	{ 0x0018, "secp384r1", 97, NID_secp384r1 },
-	{ 0x0019, "secp521r1", 133, NID_secp521r1 },
-	{ 0x001d, "x25519", 32, 0 },
-	{ 0x001e, "x448", 56, 0 },
+	{ 0x0017, "secp256r1", 65, NID_X9_62_prime256v1, 0, 0, 0 },
+	{ 0x0018, "secp384r1", 97, NID_secp384r1, 0, 0, 0 },
+	{ 0x0019, "secp521r1", 133, NID_secp521r1, 0, 0, 0 },
+	{ 0x001d, "x25519", 32, 0, 0, 0, 0 },
+	{ 0x001e, "x448", 56, 0, 0, 0, 0 },
+	{ 0x11eb, "SecP256r1MLKEM768", 65 + 1184, NID_X9_62_prime256v1,
+	    1184, 1088, 0 },
+	{ 0x11ec, "X25519MLKEM768", 1184 + 32, 0, 1184, 1088, 1 },
+	{ 0x11ed, "SecP384r1MLKEM1024", 97 + 1568, NID_secp384r1, 1568, 1568,
+	    0 },
 };
 
 /* What a profile does beyond negotiating (bit flags). */
@@ -196,6 +207,8 @@ static const struct group groups[] = {
 #define F_COALESCE	0x00800	/* the whole flight in one record */
 #define F_WARN_ALERT	0x01000	/* warning unrecognized_name first */
 #define F_COOKIE	0x02000	/* HelloRetryRequest with a cookie */
+#define F_HRR_SILENT	0x04000	/* no answer to the second hello */
+#define F_HRR_CLOSE	0x08000	/* closes on the second hello */
 
 /* Profiles that do not negotiate at all, or lie. */
 enum quirk {
@@ -245,6 +258,7 @@ static const uint16_t s_liar[] = { 0xc02f, 0x1301 };
 static const uint16_t g_default[] = { 0x001d, 0x0017, 0x0018 };
 static const uint16_t g_modern[] = { 0x001d, 0x0017 };
 static const uint16_t g_384[] = { 0x0018 };
+static const uint16_t g_pq[] = { 0x11ed, 0x11ec, 0x11eb };
 
 #define MODERN(name, what, flags) { name, what, Q_NONE, TLS12, TLS13, \
 	LIST(s_modern), LIST(g_modern), F_SCSV | F_RENEG | (flags), 0 }
@@ -313,6 +327,15 @@ static const struct profile profiles[] = {
 	    LIST(g_default), F_RENEG | F_WARN_ALERT, 0 },
 	QUIRK("sh-dup-ext", "ServerHello with renegotiation_info twice",
 	    Q_SH_DUP_EXT),
+	{ "tls13-pq", "TLS 1.3 only, ML-KEM hybrid groups only: HRR for "
+	    "every classical share", Q_NONE, TLS13, TLS13, LIST(s_tls13),
+	    LIST(g_pq), 0, 0 },
+	{ "hrr-silent", "TLS 1.3 only, secp384r1 only: HRR, then silence to "
+	    "the second hello", Q_NONE, TLS13, TLS13, LIST(s_tls13),
+	    LIST(g_384), F_HRR_SILENT, 0 },
+	{ "hrr-close", "TLS 1.3 only, secp384r1 only: HRR, then the second "
+	    "hello closes the connection", Q_NONE, TLS13, TLS13,
+	    LIST(s_tls13), LIST(g_384), F_HRR_CLOSE, 0 },
 };
 
 #define NPROFILES	NELEM(profiles)
@@ -1247,6 +1270,28 @@ static const uint8_t hrr_random[32] = {	/* RFC 8446 §4.1.3 */
 };
 
 /*
+ * The server's key_share for g, junk of the right shape: an uncompressed
+ * point's 0x04 first; for ML-KEM a ciphertext where the client sent its
+ * encapsulation key (draft-ietf-tls-ecdhe-mlkem §3).
+ */
+static void
+put_server_share(struct sess *s, struct wbuf *w, const struct group *g)
+{
+	size_t	 classic = g->keylen - g->ek;
+
+	w16(w, (unsigned)(classic + g->ct));
+	if (g->kem_first)
+		w_junk(w, s->srv, g->ct);
+	if (g->nid != 0) {
+		w8(w, 4);			/* uncompressed */
+		w_junk(w, s->srv, classic - 1);
+	} else
+		w_junk(w, s->srv, classic);
+	if (g->ek > 0 && !g->kem_first)
+		w_junk(w, s->srv, g->ct);
+}
+
+/*
  * ServerHello (RFC 8446 §4.1.3, RFC 5246 §7.4.1.3). legacy is the version
  * field; sv, if not 0, goes into supported_versions; group/share for TLS
  * 1.3 key_share (hrr: selected_group only); dup_reneg for sh-dup-ext.
@@ -1296,15 +1341,8 @@ send_server_hello(struct sess *s, const struct chello *ch, uint16_t legacy,
 			off = w.len;
 			w16(&w, 0);
 			w16(&w, group);
-			if (!hrr && (g = group_find(group)) != NULL) {
-				w16(&w, (unsigned)g->keylen);
-				if (g->keylen == 65 || g->keylen == 97 ||
-				    g->keylen == 133) {
-					w8(&w, 4);	/* uncompressed */
-					w_junk(&w, s->srv, g->keylen - 1);
-				} else
-					w_junk(&w, s->srv, g->keylen);
-			}
+			if (!hrr && (g = group_find(group)) != NULL)
+				put_server_share(s, &w, g);
 			w_patch(&w, off, 2);
 		}
 		if (hrr && s->cookie_len > 0) {
@@ -1530,23 +1568,32 @@ same_exts(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	}
 }
 
-/* Whether the one key share is a valid public value for its group: the
- * right length, and a point on the curve (RFC 8446 §4.2.8.2). */
+/*
+ * An ML-KEM encapsulation key passes FIPS 203 §7.2's modulus check: every
+ * 12-bit coefficient of the encoded vector (all but the 32-byte seed) is
+ * below q = 3329.
+ */
 static int
-share_valid(const struct chello *ch)
+ek_valid(const uint8_t *ek, size_t len)
 {
-	const struct group	*g = group_find(get16(ch->shares));
-	const uint8_t		*key = ch->shares + 4;
-	size_t			 klen = get16(ch->shares + 2);
-	EC_GROUP		*eg = NULL;
-	EC_POINT		*pt = NULL;
-	int			 ok;
+	size_t	 i;
 
-	if (g == NULL || klen != g->keylen)
-		return 0;
-	if (g->nid == 0)
-		return 1;
-	if ((eg = EC_GROUP_new_by_curve_name(g->nid)) == NULL ||
+	for (i = 0; i + 3 <= len - 32; i += 3)
+		if ((ek[i] | (ek[i + 1] & 0x0f) << 8) >= 3329 ||
+		    (ek[i + 1] >> 4 | ek[i + 2] << 4) >= 3329)
+			return 0;
+	return 1;
+}
+
+/* A point on the curve nid, uncompressed (RFC 8446 §4.2.8.2). */
+static int
+point_valid(int nid, const uint8_t *key, size_t klen)
+{
+	EC_GROUP	*eg = NULL;
+	EC_POINT	*pt = NULL;
+	int		 ok;
+
+	if ((eg = EC_GROUP_new_by_curve_name(nid)) == NULL ||
 	    (pt = EC_POINT_new(eg)) == NULL)
 		die("out of memory");
 	ok = key[0] == 4 && EC_POINT_oct2point(eg, pt, key, klen, NULL) == 1 &&
@@ -1555,6 +1602,32 @@ share_valid(const struct chello *ch)
 	EC_GROUP_free(eg);
 	ERR_clear_error();
 	return ok;
+}
+
+/* Whether the one key share is a valid public value for its group: the
+ * right length, a point on the curve, an ML-KEM key that passes the
+ * modulus check. */
+static int
+share_valid(const struct chello *ch)
+{
+	const struct group	*g = group_find(get16(ch->shares));
+	const uint8_t		*key = ch->shares + 4, *ek;
+	size_t			 klen = get16(ch->shares + 2);
+
+	if (g == NULL || klen != g->keylen)
+		return 0;
+	if (g->ek > 0) {
+		ek = g->kem_first ? key : key + klen - g->ek;
+		if (!ek_valid(ek, g->ek))
+			return 0;
+		if (!g->kem_first)
+			klen -= g->ek;		/* the classical part */
+		else {
+			key += g->ek;
+			klen -= g->ek;
+		}
+	}
+	return g->nid == 0 || point_valid(g->nid, key, klen);
 }
 
 /*
@@ -1607,6 +1680,12 @@ answer_tls13(struct sess *s, const struct chello *ch, uint16_t suite)
 	}
 	if (ch->shares == NULL || ch->groups == NULL) {
 		fatal(s, AL_MISSING_EXT);
+		return;
+	}
+	if (s->hrr > 0 && (p->flags & F_HRR_SILENT))
+		return;			/* until the client gives up */
+	if (s->hrr > 0 && (p->flags & F_HRR_CLOSE)) {
+		sess_finish(s);
 		return;
 	}
 	if (s->hrr > 0 && (!share_has(ch, s->hrr_group) ||

@@ -1225,7 +1225,20 @@ test_retry_shares(void **state)
 		{ 256, 0, 256 }, { 257, 0, 384 }, { 258, 0, 512 },
 		{ 259, 0, 768 }, { 260, 0, 1024 },
 	};
-	static const uint16_t none[] = { 0x11ec, 0x0001, 0x0016, 0x0022,
+	/* ML-KEM: a zero encapsulation key; hybrids: and the classical
+	 * value, before it for the NIST curves (draft-ietf-tls-ecdhe-mlkem
+	 * §3), after it for x25519. */
+	static const struct {
+		uint16_t	 group;
+		int		 nid;		/* curve, 0 for x25519 */
+		size_t		 classic, ek;
+	} kems[] = {
+		{ 0x0200, 0, 0, 800 }, { 0x0201, 0, 0, 1184 },
+		{ 0x0202, 0, 0, 1568 },
+		{ 0x11eb, NID_X9_62_prime256v1, 65, 1184 },
+		{ 0x11ec, 0, 32, 1184 }, { 0x11ed, NID_secp384r1, 97, 1568 },
+	};
+	static const uint16_t none[] = { 0x6399, 0x0001, 0x0016, 0x0022,
 	    0x01fc, 0x0000 };
 	uint8_t		 first[HELLO_OUT_MAX], out[HELLO_OUT_MAX], g[200];
 	uint16_t	 grp;
@@ -1265,6 +1278,35 @@ test_retry_shares(void **state)
 			CHECK(name, e[k] == (grp == 29 && k == 0 ? 9 :
 			    grp == 30 && k == 0 ? 5 : grp >= 256 &&
 			    k == shares[i].len - 1 ? 2 : 0));
+	}
+	for (i = 0; i < NELEM(kems); i++) {
+		char		 name[16];
+		const uint8_t	*ek, *cl;
+
+		snprintf(name, sizeof(name), "group 0x%04x", kems[i].group);
+		grp = kems[i].group;
+		CHECK(name, hello_can_retry(grp));
+		n = hello_build(&q, first, sizeof(first));
+		n = hello_build_retry(first, n, grp, NULL, 0, out, sizeof(out));
+		CHECK(name, n > 6);
+		CHECK(name, ch_parse(out + 6, n - 6, &c) == 0);
+		e = ch_ext(&c, 0x0033, &l);
+		k = kems[i].classic + kems[i].ek;
+		CHECK(name, e != NULL && l == 6 + k && rd16(e + 2) == grp &&
+		    rd16(e + 4) == k);
+		if (e == NULL || l != 6 + k)
+			continue;
+		cl = kems[i].nid != 0 ? e + 6 : e + 6 + kems[i].ek;
+		ek = kems[i].nid != 0 ? e + 6 + kems[i].classic : e + 6;
+		for (k = 0; k < kems[i].ek; k++)
+			CHECK(name, ek[k] == 0);
+		if (kems[i].nid != 0) {
+			CHECK(name, ossl_generator(kems[i].nid, g, sizeof(g)) ==
+			    kems[i].classic);
+			CHECK(name, memcmp(cl, g, kems[i].classic) == 0);
+		} else if (kems[i].classic == 32)
+			for (k = 0; k < 32; k++)
+				CHECK(name, cl[k] == (k == 0 ? 9 : 0));
 	}
 	for (i = 0; i < NELEM(none); i++) {
 		grp = none[i];

@@ -31,6 +31,7 @@
 #define RB_SUITE	2	/* a ServerHello with another suite */
 #define RB_GROUP	3	/* a ServerHello with another group */
 #define RB_ALERT	4	/* handshake_failure */
+#define RB_SILENT	5	/* nothing until the timeout */
 
 /* A server's configuration: the ground truth a scan must find. */
 struct sim {
@@ -322,6 +323,10 @@ sim_retry(const struct sim *sv, const struct scan_probe *p,
 		a->hrr_suite = h.suite;
 		a->hrr_group = h.group;
 		sim_refuse(sv, a, 40);
+		break;
+	case RB_SILENT:		/* the engine keeps the HRR, marked */
+		*a = h;
+		a->retry_silent = 1;
 		break;
 	}
 }
@@ -942,12 +947,30 @@ test_plan_retry(void **state)
 	assert_int_equal(r->groups13.hrr_only[0], 1);
 	scan_free(s);
 
-	/* No share to be made (X25519MLKEM768): the HRR is the answer. */
+	/* The second hello unanswered until the timeout: the HRR is the
+	 * answer and says so. */
+	sv.retry_bad = RB_SILENT;
+	s = scan_new(&o);
+	drive(s, &sv, 6, SCAN_PARALLEL_DEFAULT);
+	r = scan_result(s);
+	assert_int_equal(r->anomalies, 0);
+	assert_int_equal(r->v[SCAN_V_TLS13].state, SCAN_ACCEPTED);
+	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "HelloRetryRequest "
+	    "TLSv1.3 TLS_AES_128_GCM_SHA256 for secp384r1; second hello: "
+	    "no answer within the timeout");
+	assert_int_equal(r->groups13.hrr_only[0], 1);
+	scan_free(s);
+
+	/* A hybrid ML-KEM group (X25519MLKEM768) gets its second hello too
+	 * and is confirmed. */
 	s = scan_new(&o);
 	drive(s, sim_named("hrr-mlkem"), 2, SCAN_PARALLEL_DEFAULT);
 	r = scan_result(s);
-	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "HelloRetryRequest "
-	    "TLSv1.3 TLS_AES_256_GCM_SHA384 for X25519MLKEM768");
+	assert_string_equal(r->v[SCAN_V_TLS13].evidence, "ServerHello "
+	    "TLSv1.3 TLS_AES_256_GCM_SHA384, X25519MLKEM768 after a "
+	    "HelloRetryRequest");
+	assert_int_equal(r->groups13.codes[0], MLKEM);
+	assert_int_equal(r->groups13.hrr_only[0], 0);
 	scan_free(s);
 }
 
